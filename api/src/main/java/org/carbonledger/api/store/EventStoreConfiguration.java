@@ -1,0 +1,35 @@
+package org.carbonledger.api.store;
+
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.carbonledger.store.LedgerTables;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Points Axon's JDBC event store and token store at our snake_case tables.
+ *
+ * <p>Axon's Spring Boot auto-configuration builds the {@code JdbcEventStorageEngine} and the {@code
+ * JdbcTokenStore} itself and takes the schemas and the exception resolver from these beans. The
+ * tables are created by Flyway (see {@code db/migration} in the ledger module), never by Axon or
+ * Hibernate, so their column types are ours: {@code bytea}, not {@code oid}.
+ */
+@Configuration(proxyBeanMethods = false)
+class EventStoreConfiguration {
+
+  @Bean
+  EventSchema eventSchema() {
+    return LedgerTables.eventSchema();
+  }
+
+  @Bean
+  TokenSchema tokenSchema() {
+    return LedgerTables.tokenSchema();
+  }
+
+  @Bean
+  PersistenceExceptionResolver persistenceExceptionResolver() {
+    return LedgerTables.duplicateKeyResolver();
+  }
+}
