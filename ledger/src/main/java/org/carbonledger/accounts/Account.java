@@ -16,18 +16,18 @@ import org.carbonledger.accounts.AccountEvent.AccountOpened;
 import org.carbonledger.accounts.AccountEvent.AccountUnfrozen;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.registry.StreamIds;
 
 /**
  * A holder's account in the registry (登记): who holds it, where, and whether credits may move in or
- * out of it. The credits themselves are recorded by their batches, which ask the account whether it
- * can receive or send.
+ * out of it. The credits themselves are recorded by their batches, which ask {@link AccountCheck}
+ * whether an account can receive or send.
  */
 @Aggregate
 public class Account {
 
-  @AggregateIdentifier private String accountId;
-  private HolderType holderType;
-  private AccountStatus status;
+  @AggregateIdentifier private String streamId;
+  private AccountState state;
 
   protected Account() {
     // Required by Axon to rebuild the account from its events.
@@ -42,71 +42,42 @@ public class Account {
 
   @CommandHandler
   public void handle(FreezeAccount command) {
-    requireNotClosed();
-    if (status == AccountStatus.FROZEN) {
+    state.requireNotClosed();
+    if (state.status() == AccountStatus.FROZEN) {
       throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_FROZEN, "account " + accountId + " is already frozen");
+          RejectionCode.ACCOUNT_FROZEN, "account " + state.accountId() + " is already frozen");
     }
-    apply(new AccountFrozen(accountId, command.reason()));
+    apply(new AccountFrozen(state.accountId(), command.reason()));
   }
 
   @CommandHandler
   public void handle(UnfreezeAccount command) {
-    requireNotClosed();
-    if (status != AccountStatus.FROZEN) {
+    state.requireNotClosed();
+    if (state.status() != AccountStatus.FROZEN) {
       throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_NOT_FROZEN, "account " + accountId + " is not frozen");
+          RejectionCode.ACCOUNT_NOT_FROZEN, "account " + state.accountId() + " is not frozen");
     }
-    apply(new AccountUnfrozen(accountId, command.reason()));
+    apply(new AccountUnfrozen(state.accountId(), command.reason()));
   }
 
   @CommandHandler
   public void handle(CloseAccount command) {
-    requireNotClosed();
-    apply(new AccountClosed(accountId, command.reason()));
+    state.requireNotClosed();
+    apply(new AccountClosed(state.accountId(), command.reason()));
   }
 
-  /** Credits may move into or out of this account only when it is open. */
-  public void requireOpen() {
-    requireNotClosed();
-    if (status == AccountStatus.FROZEN) {
-      throw LedgerRejection.of(RejectionCode.ACCOUNT_FROZEN, "account " + accountId + " is frozen");
-    }
+  /** The name of an account's event stream. */
+  public static String streamId(String accountId) {
+    return StreamIds.of(StreamIds.ACCOUNT, accountId);
   }
 
-  private void requireNotClosed() {
-    if (status == AccountStatus.CLOSED) {
-      throw LedgerRejection.of(RejectionCode.ACCOUNT_CLOSED, "account " + accountId + " is closed");
-    }
-  }
-
-  public HolderType holderType() {
-    return holderType;
-  }
-
-  public AccountStatus status() {
-    return status;
+  AccountState state() {
+    return state;
   }
 
   @EventSourcingHandler
-  void on(AccountOpened event) {
-    accountId = event.accountId();
-    holderType = event.holderType();
-    status = AccountStatus.OPEN;
-  }
-
-  @EventSourcingHandler
-  void on(AccountFrozen event) {
-    status = AccountStatus.FROZEN;
-  }
-
-  @EventSourcingHandler
-  void on(AccountUnfrozen event) {
-    status = AccountStatus.OPEN;
-  }
-
-  @EventSourcingHandler
-  void on(AccountClosed event) {
-    status = AccountStatus.CLOSED;
+  void on(AccountEvent event) {
+    state = AccountState.next(state, event);
+    streamId = streamId(state.accountId());
   }
 }

@@ -12,12 +12,13 @@ public sealed interface AccountCommand {
 
   String accountId();
 
+  @TargetAggregateIdentifier
+  default String streamId() {
+    return Account.streamId(accountId());
+  }
+
   /** Opens an account for a holder. */
-  record OpenAccount(
-      @TargetAggregateIdentifier String accountId,
-      HolderType holderType,
-      String name,
-      String jurisdiction)
+  record OpenAccount(String accountId, HolderType holderType, String name, String jurisdiction)
       implements AccountCommand {
     public OpenAccount {
       identifier(accountId, "accountId");
@@ -28,16 +29,14 @@ public sealed interface AccountCommand {
   }
 
   /** Stops every movement into and out of the account until it is unfrozen. */
-  record FreezeAccount(@TargetAggregateIdentifier String accountId, String reason)
-      implements AccountCommand {
+  record FreezeAccount(String accountId, String reason) implements AccountCommand {
     public FreezeAccount {
       identifier(accountId, "accountId");
       text(reason, "reason", 500);
     }
   }
 
-  record UnfreezeAccount(@TargetAggregateIdentifier String accountId, String reason)
-      implements AccountCommand {
+  record UnfreezeAccount(String accountId, String reason) implements AccountCommand {
     public UnfreezeAccount {
       identifier(accountId, "accountId");
       text(reason, "reason", 500);
@@ -45,8 +44,7 @@ public sealed interface AccountCommand {
   }
 
   /** Closes the account for good. A closed account never opens again. */
-  record CloseAccount(@TargetAggregateIdentifier String accountId, String reason)
-      implements AccountCommand {
+  record CloseAccount(String accountId, String reason) implements AccountCommand {
     public CloseAccount {
       identifier(accountId, "accountId");
       text(reason, "reason", 500);

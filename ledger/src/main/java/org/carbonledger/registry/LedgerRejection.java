@@ -24,6 +24,11 @@ public final class LedgerRejection extends RuntimeException {
     return new LedgerRejection(code, null, message);
   }
 
+  /** A refusal caused by the thing one field of the command names, such as a frozen account. */
+  public static LedgerRejection of(RejectionCode code, String field, String message) {
+    return new LedgerRejection(code, field, message);
+  }
+
   /** A malformed or missing field; {@code field} is its name as the client sent it. */
   public static LedgerRejection invalid(String field, String message) {
     return new LedgerRejection(RejectionCode.INVALID_ARGUMENT, field, message);

@@ -1,5 +1,6 @@
 package org.carbonledger.registry;
 
+import java.time.LocalDate;
 import java.util.regex.Pattern;
 
 /**
@@ -67,5 +68,19 @@ public final class Require {
           field, field + " must be an ISO 3166-1 or 3166-2 code such as CN or CN-HB");
     }
     return value;
+  }
+
+  /** Optional text: null is allowed, anything else must be non-blank and short enough. */
+  public static String optionalText(String value, String field, int maxLength) {
+    return value == null ? null : text(value, field, maxLength);
+  }
+
+  /** A period whose start is not after its end; both ends are required. */
+  public static void period(LocalDate start, String startField, LocalDate end, String endField) {
+    present(start, startField);
+    present(end, endField);
+    if (start.isAfter(end)) {
+      throw LedgerRejection.invalid(endField, endField + " must not be before " + startField);
+    }
   }
 }

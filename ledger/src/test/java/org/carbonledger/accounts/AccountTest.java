@@ -37,7 +37,7 @@ class AccountTest {
         .when(new OpenAccount("wuhan-marathon", HolderType.ORGANISER, "Wuhan Marathon", "CN-HB"))
         .expectSuccessfulHandlerExecution()
         .expectEvents(OPENED)
-        .expectState(account -> account.status().equals(AccountStatus.OPEN));
+        .expectState(account -> account.state().status().equals(AccountStatus.OPEN));
   }
 
   @Test

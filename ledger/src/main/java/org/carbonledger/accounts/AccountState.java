@@ -1,0 +1,48 @@
+package org.carbonledger.accounts;
+
+import org.carbonledger.accounts.AccountEvent.AccountClosed;
+import org.carbonledger.accounts.AccountEvent.AccountFrozen;
+import org.carbonledger.accounts.AccountEvent.AccountOpened;
+import org.carbonledger.accounts.AccountEvent.AccountUnfrozen;
+import org.carbonledger.registry.LedgerRejection;
+import org.carbonledger.registry.RejectionCode;
+
+/**
+ * What an account's events add up to. The {@link Account} aggregate and {@link AccountCheck} both
+ * fold events with {@link #next}, so the rules about accounts live in one place.
+ */
+public record AccountState(String accountId, HolderType holderType, AccountStatus status) {
+
+  /** The state after one more event; {@code state} is null before the account is opened. */
+  public static AccountState next(AccountState state, AccountEvent event) {
+    if (event instanceof AccountOpened opened) {
+      return new AccountState(opened.accountId(), opened.holderType(), AccountStatus.OPEN);
+    } else if (event instanceof AccountFrozen) {
+      return state.withStatus(AccountStatus.FROZEN);
+    } else if (event instanceof AccountUnfrozen) {
+      return state.withStatus(AccountStatus.OPEN);
+    } else if (event instanceof AccountClosed) {
+      return state.withStatus(AccountStatus.CLOSED);
+    }
+    throw new IllegalArgumentException("unknown account event " + event);
+  }
+
+  private AccountState withStatus(AccountStatus newStatus) {
+    return new AccountState(accountId, holderType, newStatus);
+  }
+
+  /** Credits may move into or out of this account only when it is open. */
+  public AccountState requireOpen() {
+    requireNotClosed();
+    if (status == AccountStatus.FROZEN) {
+      throw LedgerRejection.of(RejectionCode.ACCOUNT_FROZEN, "account " + accountId + " is frozen");
+    }
+    return this;
+  }
+
+  public void requireNotClosed() {
+    if (status == AccountStatus.CLOSED) {
+      throw LedgerRejection.of(RejectionCode.ACCOUNT_CLOSED, "account " + accountId + " is closed");
+    }
+  }
+}
