@@ -50,10 +50,14 @@ public class Batch {
     // Required by Axon to rebuild the batch from its events.
   }
 
-  /** Starts a batch; only a {@code Project} issues batches (see {@code IssueBatch}). */
+  /**
+   * Starts a batch; only a {@code Project} issues batches (see {@code IssueBatch}). Axon applies a
+   * constructor's events only after the constructor returns, so there is no state to check here
+   * yet; a new batch is one block in one holding by construction, and {@link SupplyCheck} checks it
+   * again when it replays the issuance.
+   */
   public Batch(BatchIssued issued) {
     apply(issued);
-    holdings.checkInvariants();
   }
 
   @CommandHandler
@@ -181,24 +185,24 @@ public class Batch {
     vintageStart = event.vintageStart();
     vintageEnd = event.vintageEnd();
     serialPrefix = event.serialPrefix();
-    holdings = new BatchHoldings(event.batchId(), event.serials(), event.accountId());
+    holdings = BatchHoldings.issued(event);
   }
 
   @EventSourcingHandler
   void on(CreditsTransferred event) {
     movements.add(event.transferId());
-    holdings.transfer(event.fromAccountId(), event.toAccountId(), event.blocks());
+    holdings.apply(event);
   }
 
   @EventSourcingHandler
   void on(CreditsRetired event) {
     movements.add(event.retirementId());
-    holdings.retire(event.accountId(), event.blocks());
+    holdings.apply(event);
   }
 
   @EventSourcingHandler
   void on(CreditsCancelled event) {
     movements.add(event.cancellationId());
-    holdings.cancel(event.accountId(), event.blocks());
+    holdings.apply(event);
   }
 }

@@ -5,6 +5,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.carbonledger.credits.BatchEvent.BatchIssued;
+import org.carbonledger.credits.BatchEvent.CreditsCancelled;
+import org.carbonledger.credits.BatchEvent.CreditsRetired;
+import org.carbonledger.credits.BatchEvent.CreditsTransferred;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 
@@ -29,6 +33,36 @@ public final class BatchHoldings {
     this.batchId = batchId;
     this.issued = issued;
     holding(accountId).add(List.of(issued));
+  }
+
+  /** The holdings of a batch as it was issued. */
+  public static BatchHoldings issued(BatchIssued event) {
+    return new BatchHoldings(event.batchId(), event.serials(), event.accountId());
+  }
+
+  /**
+   * Applies a movement of this batch's credits. Every movement is checked against the holdings it
+   * starts from, so replaying events that were tampered with fails here.
+   *
+   * @throws SupplyInvariantViolation if the event moves serials that are not where it says
+   */
+  public void apply(BatchEvent event) {
+    try {
+      if (event instanceof CreditsTransferred transferred) {
+        transfer(transferred.fromAccountId(), transferred.toAccountId(), transferred.blocks());
+      } else if (event instanceof CreditsRetired retiredCredits) {
+        retire(retiredCredits.accountId(), retiredCredits.blocks());
+      } else if (event instanceof CreditsCancelled cancelledCredits) {
+        cancel(cancelledCredits.accountId(), cancelledCredits.blocks());
+      } else {
+        throw new SupplyInvariantViolation(
+            batchId, "cannot apply " + event + " to an issued batch");
+      }
+    } catch (SupplyInvariantViolation e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      throw new SupplyInvariantViolation(batchId, e.getMessage());
+    }
   }
 
   /**
@@ -73,17 +107,17 @@ public final class BatchHoldings {
     return holding.lowest(quantity);
   }
 
-  public void transfer(String from, String to, List<SerialBlock> blocks) {
+  private void transfer(String from, String to, List<SerialBlock> blocks) {
     take(from, blocks);
     holding(to).add(blocks);
   }
 
-  public void retire(String from, List<SerialBlock> blocks) {
+  private void retire(String from, List<SerialBlock> blocks) {
     take(from, blocks);
     retired.add(blocks);
   }
 
-  public void cancel(String from, List<SerialBlock> blocks) {
+  private void cancel(String from, List<SerialBlock> blocks) {
     take(from, blocks);
     cancelled.add(blocks);
   }

@@ -3,9 +3,13 @@ package org.carbonledger.api.store;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.serialization.Serializer;
+import org.carbonledger.store.LedgerSerialization;
 import org.carbonledger.store.LedgerTables;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * Points Axon's JDBC event store and token store at our snake_case tables.
@@ -26,6 +30,24 @@ class EventStoreConfiguration {
   @Bean
   TokenSchema tokenSchema() {
     return LedgerTables.tokenSchema();
+  }
+
+  @Bean
+  @Primary
+  Serializer serializer() {
+    return LedgerSerialization.serializer();
+  }
+
+  @Bean
+  @Qualifier("messageSerializer")
+  Serializer messageSerializer() {
+    return LedgerSerialization.serializer();
+  }
+
+  @Bean
+  @Qualifier("eventSerializer")
+  Serializer eventSerializer() {
+    return LedgerSerialization.serializer();
   }
 
   @Bean

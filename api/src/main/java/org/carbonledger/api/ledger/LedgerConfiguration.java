@@ -1,0 +1,46 @@
+package org.carbonledger.api.ledger;
+
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.Repository;
+import org.carbonledger.accounts.AccountCheck;
+import org.carbonledger.accounts.EventSourcedAccountCheck;
+import org.carbonledger.footprints.Footprint;
+import org.carbonledger.footprints.FootprintCoverage;
+import org.carbonledger.footprints.RepositoryFootprintCoverage;
+import org.carbonledger.methodologies.EventSourcedMethodologyCheck;
+import org.carbonledger.methodologies.MethodologyCheck;
+import org.carbonledger.registry.RejectionTranslator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires what aggregates ask of each other. Axon resolves these beans as extra parameters of command
+ * handlers, such as {@code Batch.handle(TransferCredits, AccountCheck)}.
+ */
+@Configuration(proxyBeanMethods = false)
+class LedgerConfiguration {
+
+  @Bean
+  AccountCheck accountCheck(EventStore eventStore) {
+    return new EventSourcedAccountCheck(eventStore);
+  }
+
+  @Bean
+  MethodologyCheck methodologyCheck(EventStore eventStore) {
+    return new EventSourcedMethodologyCheck(eventStore);
+  }
+
+  @Bean
+  FootprintCoverage footprintCoverage(Repository<Footprint> footprintRepository) {
+    return new RepositoryFootprintCoverage(footprintRepository);
+  }
+
+  /**
+   * Names "not found" by the kind of aggregate, for every command. Axon's auto-configuration
+   * registers handler-interceptor beans with the command bus.
+   */
+  @Bean
+  RejectionTranslator rejectionTranslator() {
+    return new RejectionTranslator();
+  }
+}

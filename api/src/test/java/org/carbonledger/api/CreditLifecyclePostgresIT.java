@@ -1,0 +1,241 @@
+package org.carbonledger.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.carbonledger.accounts.AccountCommand.OpenAccount;
+import org.carbonledger.accounts.HolderType;
+import org.carbonledger.credits.BatchCommand.RetireCredits;
+import org.carbonledger.credits.BatchCommand.TransferCredits;
+import org.carbonledger.credits.BatchHoldings;
+import org.carbonledger.credits.RetirementPurpose;
+import org.carbonledger.credits.SerialBlock;
+import org.carbonledger.credits.SupplyCheck;
+import org.carbonledger.footprints.FootprintCommand.DeclareFootprint;
+import org.carbonledger.footprints.FootprintEvent.FootprintNeutralised;
+import org.carbonledger.footprints.FootprintKind;
+import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
+import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
+import org.carbonledger.projects.ProjectCommand.ApproveProject;
+import org.carbonledger.projects.ProjectCommand.IssueBatch;
+import org.carbonledger.projects.ProjectCommand.RegisterProject;
+import org.carbonledger.registry.LedgerRejection;
+import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.testsupport.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The credit lifecycle through the service's command bus on PostgreSQL: the marathon story at the
+ * level of commands, and the guarantees that need a real database to mean anything.
+ */
+@SpringBootTest
+@ActiveProfiles("postgres")
+class CreditLifecyclePostgresIT {
+
+  @DynamicPropertySource
+  static void postgres(DynamicPropertyRegistry registry) {
+    TestPostgres postgres = TestPostgres.get();
+    String url = postgres.newSchema("lifecycle");
+    registry.add("spring.datasource.url", () -> url);
+    registry.add("spring.datasource.username", postgres::user);
+    registry.add("spring.datasource.password", postgres::password);
+  }
+
+  @Autowired CommandGateway commands;
+  @Autowired EventStore eventStore;
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void theMarathonBecomesNeutralAndARefusedRetirementLeavesNoTrace() {
+    commands.sendAndWait(
+        new OpenAccount("hb-exchange", HolderType.OPERATOR, "Hubei Exchange", "CN-HB"));
+    commands.sendAndWait(
+        new OpenAccount("green-trips", HolderType.PLATFORM, "Green Trips", "CN-HB"));
+    commands.sendAndWait(
+        new OpenAccount("wh-marathon", HolderType.ORGANISER, "Wuhan Marathon", "CN-HB"));
+    commands.sendAndWait(
+        new FileMethodology("WHCI-M-001", "1.0", "Low-carbon trips", "transport", "g CO2e per km"));
+    commands.sendAndWait(new ApproveMethodology("WHCI-M-001", "Expert panel", "review-2026-03"));
+    commands.sendAndWait(
+        new RegisterProject(
+            "WH-CYCLING", "Wuhan cycling", "green-trips", "WHCI-M-001", "CN-HB", "江岸区", "Wuhan"));
+    commands.sendAndWait(new ApproveProject("WH-CYCLING", "Hubei Exchange"));
+    String batchId =
+        commands.sendAndWait(
+            new IssueBatch(
+                "WH-CYCLING",
+                LocalDate.of(2026, 1, 1),
+                LocalDate.of(2026, 3, 31),
+                "VR-2026-017",
+                "CEC Verification",
+                100,
+                "green-trips",
+                null));
+    assertThat(batchId).isEqualTo("WH-CYCLING-B1");
+
+    commands.sendAndWait(
+        new TransferCredits(batchId, "t1", "green-trips", "wh-marathon", 60, null));
+    commands.sendAndWait(
+        new DeclareFootprint(
+            "wh-marathon-2026",
+            "wh-marathon",
+            FootprintKind.EVENT,
+            "Wuhan Marathon 2026",
+            LocalDate.of(2026, 3, 22),
+            LocalDate.of(2026, 3, 22),
+            45_500,
+            "ISO 14064-1:2018",
+            "Hubei Verification Centre"));
+
+    commands.sendAndWait(retire(batchId, "r1", 20));
+    // 25,500 kg are still needed: 26 t covers it, 27 t would waste a whole tonne.
+    LedgerRejection overcovered =
+        catchThrowableOfType(
+            () -> commands.sendAndWait(retire(batchId, "r2", 27)), LedgerRejection.class);
+    assertThat(overcovered.code()).isEqualTo(RejectionCode.FOOTPRINT_OVERCOVERED);
+    assertThat(retirementRows("r2"))
+        .as("the refused retirement was rolled back with the footprint's refusal")
+        .isZero();
+
+    commands.sendAndWait(retire(batchId, "r3", 26));
+    LedgerRejection neutral =
+        catchThrowableOfType(
+            () -> commands.sendAndWait(retire(batchId, "r4", 1)), LedgerRejection.class);
+    assertThat(neutral.code()).isEqualTo(RejectionCode.FOOTPRINT_ALREADY_NEUTRAL);
+
+    List<Object> events = allEvents();
+    FootprintNeutralised certificate =
+        events.stream()
+            .filter(FootprintNeutralised.class::isInstance)
+            .map(FootprintNeutralised.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(certificate.coveredKg()).isEqualTo(46_000);
+    assertThat(certificate.retirements())
+        .extracting(line -> line.retirementId() + " " + line.tonnes() + " " + line.serialRanges())
+        .containsExactly(
+            "r1 20 [WHCI-WH-CYCLING-20260101-20260331-1-1-20]",
+            "r3 26 [WHCI-WH-CYCLING-20260101-20260331-1-21-46]");
+
+    BatchHoldings batch = SupplyCheck.of(events).batches().get(batchId);
+    assertThat(batch.retired()).isEqualTo(46);
+    assertThat(batch.tradableIn("wh-marathon")).isEqualTo(14);
+    assertThat(batch.tradableIn("green-trips")).isEqualTo(40);
+    assertThat(batch.retiredBlocks()).containsExactly(new SerialBlock(1, 46));
+  }
+
+  @Test
+  void commandsOnABatchThatDoesNotExistAreRejectedByName() {
+    LedgerRejection rejection =
+        catchThrowableOfType(
+            () -> commands.sendAndWait(new TransferCredits("NO-SUCH-B1", "t1", "a", "b", 1, null)),
+            LedgerRejection.class);
+
+    assertThat(rejection.code()).isEqualTo(RejectionCode.BATCH_NOT_FOUND);
+  }
+
+  @Test
+  void concurrentTransfersNeverMoveMoreThanTheHolding() throws Exception {
+    commands.sendAndWait(new OpenAccount("race-op", HolderType.OPERATOR, "Operator", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("race-a", HolderType.ENTERPRISE, "A", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("race-b", HolderType.ENTERPRISE, "B", "CN-HB"));
+    commands.sendAndWait(new FileMethodology("race-m", "1", "m", "s", "q"));
+    commands.sendAndWait(new ApproveMethodology("race-m", "panel", "ref"));
+    commands.sendAndWait(
+        new RegisterProject("race-p", "p", "race-op", "race-m", "CN-HB", null, "x"));
+    commands.sendAndWait(new ApproveProject("race-p", "op"));
+    String batchId =
+        commands.sendAndWait(
+            new IssueBatch(
+                "race-p",
+                LocalDate.of(2026, 1, 1),
+                LocalDate.of(2026, 1, 31),
+                "r",
+                "v",
+                25,
+                "race-a",
+                null));
+
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Boolean>> attempts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String transferId = "c" + i;
+      Callable<Boolean> attempt =
+          () -> {
+            try {
+              commands.sendAndWait(
+                  new TransferCredits(batchId, transferId, "race-a", "race-b", 1, null));
+              return true;
+            } catch (LedgerRejection rejection) {
+              assertThat(rejection.code()).isEqualTo(RejectionCode.INSUFFICIENT_HOLDING);
+              return false;
+            }
+          };
+      attempts.add(pool.submit(attempt));
+    }
+    int succeeded = 0;
+    for (Future<Boolean> attempt : attempts) {
+      succeeded += attempt.get() ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(succeeded).isEqualTo(25);
+    BatchHoldings batch = SupplyCheck.of(allEvents()).batches().get(batchId);
+    assertThat(batch.tradableIn("race-b")).isEqualTo(25);
+    assertThat(batch.tradableIn("race-a")).isZero();
+  }
+
+  private RetireCredits retire(String batchId, String retirementId, long tonnes) {
+    return new RetireCredits(
+        batchId,
+        retirementId,
+        "wh-marathon",
+        tonnes,
+        null,
+        "Wuhan Marathon 2026",
+        "Carbon neutral marathon",
+        null,
+        RetirementPurpose.EVENT_NEUTRALITY,
+        LocalDate.of(2026, 3, 22),
+        LocalDate.of(2026, 3, 22),
+        "CN-HB",
+        "wh-marathon-2026");
+  }
+
+  private int retirementRows(String retirementId) {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM domain_event_entry WHERE convert_from(payload, 'UTF8') LIKE ?",
+        Integer.class,
+        "%\"retirementId\":\"" + retirementId + "\"%");
+  }
+
+  private List<Object> allEvents() {
+    List<Object> payloads = new ArrayList<>();
+    try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
+      while (stream.hasNextAvailable()) {
+        payloads.add(stream.nextAvailable().getPayload());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return payloads;
+  }
+}
