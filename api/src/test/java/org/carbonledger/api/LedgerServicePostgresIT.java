@@ -67,7 +67,7 @@ class LedgerServicePostgresIT {
     String stored =
         jdbc.queryForObject(
             "SELECT convert_from(payload, 'UTF8') FROM domain_event_entry"
-                + " WHERE aggregate_identifier = 'hubei-steel' AND sequence_number = 0",
+                + " WHERE aggregate_identifier = 'account:hubei-steel' AND sequence_number = 0",
             String.class);
     assertThat(stored).contains("\"holderType\":\"ENTERPRISE\"").contains("\"CN-HB\"");
 

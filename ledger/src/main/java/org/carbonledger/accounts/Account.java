@@ -42,27 +42,31 @@ public class Account {
 
   @CommandHandler
   public void handle(FreezeAccount command) {
-    state.requireNotClosed();
+    state.requireNotClosed("accountId");
     if (state.status() == AccountStatus.FROZEN) {
       throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_FROZEN, "account " + state.accountId() + " is already frozen");
+          RejectionCode.ACCOUNT_FROZEN,
+          "accountId",
+          "account " + state.accountId() + " is already frozen");
     }
     apply(new AccountFrozen(state.accountId(), command.reason()));
   }
 
   @CommandHandler
   public void handle(UnfreezeAccount command) {
-    state.requireNotClosed();
+    state.requireNotClosed("accountId");
     if (state.status() != AccountStatus.FROZEN) {
       throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_NOT_FROZEN, "account " + state.accountId() + " is not frozen");
+          RejectionCode.ACCOUNT_NOT_FROZEN,
+          "accountId",
+          "account " + state.accountId() + " is not frozen");
     }
     apply(new AccountUnfrozen(state.accountId(), command.reason()));
   }
 
   @CommandHandler
   public void handle(CloseAccount command) {
-    state.requireNotClosed();
+    state.requireNotClosed("accountId");
     apply(new AccountClosed(state.accountId(), command.reason()));
   }
 

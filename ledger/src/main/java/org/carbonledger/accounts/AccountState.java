@@ -31,18 +31,25 @@ public record AccountState(String accountId, HolderType holderType, AccountStatu
     return new AccountState(accountId, holderType, newStatus);
   }
 
-  /** Credits may move into or out of this account only when it is open. */
-  public AccountState requireOpen() {
-    requireNotClosed();
+  /**
+   * Credits may move into or out of this account only when it is open.
+   *
+   * @param field the command field that named this account, so that a transfer can say whether the
+   *     sender or the receiver is frozen
+   */
+  public AccountState requireOpen(String field) {
+    requireNotClosed(field);
     if (status == AccountStatus.FROZEN) {
-      throw LedgerRejection.of(RejectionCode.ACCOUNT_FROZEN, "account " + accountId + " is frozen");
+      throw LedgerRejection.of(
+          RejectionCode.ACCOUNT_FROZEN, field, "account " + accountId + " is frozen");
     }
     return this;
   }
 
-  public void requireNotClosed() {
+  public void requireNotClosed(String field) {
     if (status == AccountStatus.CLOSED) {
-      throw LedgerRejection.of(RejectionCode.ACCOUNT_CLOSED, "account " + accountId + " is closed");
+      throw LedgerRejection.of(
+          RejectionCode.ACCOUNT_CLOSED, field, "account " + accountId + " is closed");
     }
   }
 }

@@ -24,6 +24,6 @@ public final class EventSourcedAccountCheck implements AccountCheck {
                     RejectionCode.ACCOUNT_NOT_FOUND,
                     field,
                     "account " + accountId + " does not exist"))
-        .requireOpen();
+        .requireOpen(field);
   }
 }

@@ -130,6 +130,16 @@ public final class SerialBlocks {
   }
 
   @Override
+  public boolean equals(Object other) {
+    return other instanceof SerialBlocks that && blocks.equals(that.blocks);
+  }
+
+  @Override
+  public int hashCode() {
+    return blocks.hashCode();
+  }
+
+  @Override
   public String toString() {
     return blocks().toString();
   }

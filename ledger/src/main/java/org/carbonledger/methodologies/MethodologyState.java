@@ -23,7 +23,12 @@ public record MethodologyState(String methodologyId, MethodologyStatus status) {
 
   /** A new project may use this methodology only while it is approved. */
   public MethodologyState requireApproved(String field) {
-    requireNotWithdrawn();
+    if (status == MethodologyStatus.WITHDRAWN) {
+      throw LedgerRejection.of(
+          RejectionCode.METHODOLOGY_WITHDRAWN,
+          field,
+          "methodology " + methodologyId + " is withdrawn");
+    }
     if (status != MethodologyStatus.APPROVED) {
       throw LedgerRejection.of(
           RejectionCode.METHODOLOGY_NOT_APPROVED,

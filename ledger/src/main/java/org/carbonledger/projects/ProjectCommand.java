@@ -111,7 +111,8 @@ public sealed interface ProjectCommand {
         firstSerial = 1L;
       }
       positive(firstSerial, "firstSerial");
-      if (firstSerial > Long.MAX_VALUE - quantity) {
+      // The last serial is firstSerial + quantity - 1, which must still fit in a long.
+      if (firstSerial - 1 > Long.MAX_VALUE - quantity) {
         throw LedgerRejection.invalid("quantity", "the serial numbers would overflow");
       }
     }

@@ -1,5 +1,6 @@
 package org.carbonledger.accounts;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.carbonledger.testsupport.Rejections.rejectedWith;
 
@@ -37,7 +38,7 @@ class AccountTest {
         .when(new OpenAccount("wuhan-marathon", HolderType.ORGANISER, "Wuhan Marathon", "CN-HB"))
         .expectSuccessfulHandlerExecution()
         .expectEvents(OPENED)
-        .expectState(account -> account.state().status().equals(AccountStatus.OPEN));
+        .expectState(account -> assertThat(account.state().status()).isEqualTo(AccountStatus.OPEN));
   }
 
   @Test

@@ -20,7 +20,12 @@ class LedgerArchitectureTest {
 
   /** The domain's feature packages: aggregates, their commands and events, and their rules. */
   private static final String[] DOMAIN = {
-    "org.carbonledger.accounts..", "org.carbonledger.registry..",
+    "org.carbonledger.accounts..",
+    "org.carbonledger.methodologies..",
+    "org.carbonledger.projects..",
+    "org.carbonledger.credits..",
+    "org.carbonledger.footprints..",
+    "org.carbonledger.registry..",
   };
 
   @ArchTest

@@ -61,7 +61,7 @@ public final class FakeRegistry implements AccountCheck, MethodologyCheck, Footp
       throw LedgerRejection.of(
           RejectionCode.ACCOUNT_NOT_FOUND, field, "account " + accountId + " does not exist");
     }
-    return state.requireOpen();
+    return state.requireOpen(field);
   }
 
   @Override
