@@ -32,7 +32,6 @@ import org.carbonledger.projects.ProjectCommand.IssueBatch;
 import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
-import org.carbonledger.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,11 +50,7 @@ class CreditLifecyclePostgresIT {
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) {
-    TestPostgres postgres = TestPostgres.get();
-    String url = postgres.newSchema("lifecycle");
-    registry.add("spring.datasource.url", () -> url);
-    registry.add("spring.datasource.username", postgres::user);
-    registry.add("spring.datasource.password", postgres::password);
+    PostgresSchema.use(registry, "lifecycle");
   }
 
   @Autowired CommandGateway commands;

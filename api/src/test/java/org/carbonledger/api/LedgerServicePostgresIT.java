@@ -11,7 +11,6 @@ import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
-import org.carbonledger.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,11 +27,7 @@ class LedgerServicePostgresIT {
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) {
-    TestPostgres postgres = TestPostgres.get();
-    String url = postgres.newSchema("service");
-    registry.add("spring.datasource.url", () -> url);
-    registry.add("spring.datasource.username", postgres::user);
-    registry.add("spring.datasource.password", postgres::password);
+    PostgresSchema.use(registry, "service");
   }
 
   @Autowired TestRestTemplate http;

@@ -1,12 +1,11 @@
 package org.carbonledger.footprints;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.carbonledger.testsupport.Rejections.assertInvalid;
 import static org.carbonledger.testsupport.Rejections.rejectedWith;
 
 import java.time.LocalDate;
 import java.util.List;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -18,7 +17,6 @@ import org.carbonledger.footprints.FootprintEvent.CertificateLine;
 import org.carbonledger.footprints.FootprintEvent.FootprintCovered;
 import org.carbonledger.footprints.FootprintEvent.FootprintDeclared;
 import org.carbonledger.footprints.FootprintEvent.FootprintNeutralised;
-import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 import org.carbonledger.testsupport.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -385,13 +383,4 @@ class FootprintTest {
 
   // --- helpers -----------------------------------------------------------------------------
 
-  private static void assertInvalid(ThrowingCallable command, String field) {
-    assertThatThrownBy(command)
-        .isInstanceOfSatisfying(
-            LedgerRejection.class,
-            rejection -> {
-              assertThat(rejection.code()).isEqualTo(RejectionCode.INVALID_ARGUMENT);
-              assertThat(rejection.field()).hasValue(field);
-            });
-  }
 }

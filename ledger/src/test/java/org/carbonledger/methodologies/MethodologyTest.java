@@ -1,10 +1,9 @@
 package org.carbonledger.methodologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.carbonledger.testsupport.Rejections.assertInvalid;
 import static org.carbonledger.testsupport.Rejections.rejectedWith;
 
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
@@ -13,7 +12,6 @@ import org.carbonledger.methodologies.MethodologyCommand.WithdrawMethodology;
 import org.carbonledger.methodologies.MethodologyEvent.MethodologyApproved;
 import org.carbonledger.methodologies.MethodologyEvent.MethodologyFiled;
 import org.carbonledger.methodologies.MethodologyEvent.MethodologyWithdrawn;
-import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 import org.carbonledger.registry.RejectionTranslator;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,15 +161,5 @@ class MethodologyTest {
   @Test
   void aWithdrawalMustNameAMethodology() {
     assertInvalid(() -> new WithdrawMethodology(null, "superseded"), "methodologyId");
-  }
-
-  private static void assertInvalid(ThrowingCallable command, String field) {
-    assertThatThrownBy(command)
-        .isInstanceOfSatisfying(
-            LedgerRejection.class,
-            rejection -> {
-              assertThat(rejection.code()).isEqualTo(RejectionCode.INVALID_ARGUMENT);
-              assertThat(rejection.field()).hasValue(field);
-            });
   }
 }

@@ -2,11 +2,11 @@ package org.carbonledger.projects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.carbonledger.testsupport.Rejections.assertInvalid;
+import static org.carbonledger.testsupport.Rejections.rejectedNaming;
 import static org.carbonledger.testsupport.Rejections.rejectedWith;
 
 import java.time.LocalDate;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.carbonledger.accounts.AccountStatus;
@@ -24,13 +24,9 @@ import org.carbonledger.projects.ProjectEvent.ProjectApproved;
 import org.carbonledger.projects.ProjectEvent.ProjectRegistered;
 import org.carbonledger.projects.ProjectEvent.ProjectReinstated;
 import org.carbonledger.projects.ProjectEvent.ProjectSuspended;
-import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.testsupport.FakeRegistry;
-import org.hamcrest.Description;
-import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -482,42 +478,4 @@ class ProjectTest {
 
   // --- helpers -----------------------------------------------------------------------------
 
-  private static void assertInvalid(ThrowingCallable command, String field) {
-    assertThatThrownBy(command)
-        .isInstanceOfSatisfying(
-            LedgerRejection.class,
-            rejection -> {
-              assertThat(rejection.code()).isEqualTo(RejectionCode.INVALID_ARGUMENT);
-              assertThat(rejection.field()).hasValue(field);
-            });
-  }
-
-  /** A rejection with this code that names this field of the command. */
-  private static Matcher<LedgerRejection> rejectedNaming(RejectionCode code, String field) {
-    return new TypeSafeMatcher<>() {
-      @Override
-      protected boolean matchesSafely(LedgerRejection rejection) {
-        return rejection.code() == code && rejection.field().filter(field::equals).isPresent();
-      }
-
-      @Override
-      public void describeTo(Description description) {
-        description
-            .appendText("a LedgerRejection with code ")
-            .appendValue(code)
-            .appendText(" naming field ")
-            .appendValue(field);
-      }
-
-      @Override
-      protected void describeMismatchSafely(LedgerRejection item, Description mismatch) {
-        mismatch
-            .appendText("was ")
-            .appendValue(item.code())
-            .appendText(" naming ")
-            .appendValue(item.field().orElse(null))
-            .appendText(": " + item.getMessage());
-      }
-    };
-  }
 }
