@@ -1,0 +1,131 @@
+package org.carbonledger.auditlog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.serialization.Serializer;
+import org.carbonledger.chain.Entry;
+import org.carbonledger.chain.EntrySigner;
+import org.carbonledger.chain.Hashing;
+import org.carbonledger.chain.SignedEntry;
+
+/**
+ * Writes the chain entry of every event as it is stored: the canonical envelope, its hash linked
+ * to the previous entry of the same stream, and the ledger's signature.
+ *
+ * <p>The payload in the envelope is the very byte array the event store writes (Axon caches a
+ * message's serialized form per serializer), so the chain signs what is stored, never a second
+ * serialization of it.
+ */
+public final class ChainWriter {
+
+  private final String origin;
+  private final EntrySigner signer;
+
+  public ChainWriter(String origin, EntrySigner signer) {
+    this.origin = origin;
+    this.signer = signer;
+  }
+
+  /**
+   * Appends the chain entries of events that are being stored through {@code connection}, in the
+   * same transaction.
+   *
+   * @param events aggregate events, in the order they are stored
+   * @param serializer the serializer the event store uses for payloads
+   * @throws IllegalStateException for an event that belongs to no aggregate, or whose stream's
+   *     previous entry is missing: the chain would break, so nothing may be stored
+   */
+  public void append(
+      Connection connection, List<? extends EventMessage<?>> events, Serializer serializer)
+      throws SQLException {
+    // Hashes of entries appended earlier in this same batch, by stream: a unit of work may
+    // append several events to one stream, and they are not yet readable back one by one.
+    Map<String, byte[]> lastHashInBatch = new HashMap<>();
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO chain_entry (stream_id, sequence_number, event_identifier, entry,"
+                + " entry_hash, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      for (EventMessage<?> message : events) {
+        if (!(message instanceof DomainEventMessage<?> event)) {
+          throw new IllegalStateException(
+              "only aggregate events can be stored in a chained ledger, not " + message);
+        }
+        String streamId = event.getAggregateIdentifier();
+        long sequence = event.getSequenceNumber();
+        byte[] previous =
+            sequence == 0
+                ? Hashing.zeroHash()
+                : lastHashInBatch.containsKey(streamId)
+                    ? lastHashInBatch.get(streamId)
+                    : storedHash(connection, streamId, sequence - 1);
+        byte[] payload = event.serializePayload(serializer, byte[].class).getData();
+        Entry entry =
+            new Entry(
+                origin,
+                event.getType(),
+                streamId,
+                sequence,
+                eventType(event),
+                payload,
+                micros(event.getTimestamp()),
+                metadata(event, AuditMetadata.ACTOR),
+                metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
+                previous);
+        SignedEntry signed = SignedEntry.sign(entry, signer);
+        lastHashInBatch.put(streamId, signed.entryHash());
+
+        insert.setString(1, streamId);
+        insert.setLong(2, sequence);
+        insert.setString(3, event.getIdentifier());
+        insert.setBytes(4, entry.canonicalBytes());
+        insert.setBytes(5, signed.entryHash());
+        insert.setString(6, signed.keyId());
+        insert.setBytes(7, signed.signature());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static byte[] storedHash(Connection connection, String streamId, long sequence)
+      throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT entry_hash FROM chain_entry WHERE stream_id = ? AND sequence_number = ?")) {
+      query.setString(1, streamId);
+      query.setLong(2, sequence);
+      try (ResultSet row = query.executeQuery()) {
+        if (!row.next()) {
+          throw new IllegalStateException(
+              "the chain of " + streamId + " has no entry " + sequence + " to link to");
+        }
+        return row.getBytes(1);
+      }
+    }
+  }
+
+  /** The event's type as the spec names it: the payload's simple class name. */
+  static String eventType(EventMessage<?> event) {
+    String name = event.getPayloadType().getName();
+    return name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
+  }
+
+  /** Microseconds since the epoch; the envelope's fixed precision. */
+  static long micros(Instant timestamp) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, timestamp);
+  }
+
+  private static String metadata(EventMessage<?> event, String key) {
+    Object value = event.getMetaData().get(key);
+    return value == null ? "" : value.toString();
+  }
+}

@@ -1,0 +1,107 @@
+package org.carbonledger.auditlog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.carbonledger.chain.merkle.MerkleProofs;
+import org.carbonledger.chain.note.Checkpoint;
+import org.carbonledger.chain.note.NoteSigner;
+import org.carbonledger.chain.note.SignedNote;
+
+/**
+ * Signs checkpoints of the Merkle log: every {@code everyLeaves} leaves (asked by the sequencer)
+ * and every few moments while the log grows (asked by a timer), so that a retirement is covered
+ * by a signed checkpoint soon after it commits, however quiet the ledger is.
+ *
+ * <p>A checkpoint commits to a tree size and root in the C2SP tlog-checkpoint format, wrapped in a
+ * signed note by the log key. Complete subtrees never change once stored, so a checkpoint of any
+ * size up to what is committed can be computed while the sequencer goes on appending.
+ */
+public final class Checkpointer {
+
+  private final DataSource dataSource;
+  private final LedgerIdentity identity;
+  private final long everyLeaves;
+  private volatile long lastCheckpointSize = -1;
+
+  /**
+   * @param dataSource a plain data source: checkpoints are written in transactions of their own
+   * @param everyLeaves how many new leaves make a checkpoint due, at least 1
+   */
+  public Checkpointer(DataSource dataSource, LedgerIdentity identity, long everyLeaves) {
+    if (everyLeaves < 1) {
+      throw new IllegalArgumentException("everyLeaves must be at least 1");
+    }
+    this.dataSource = dataSource;
+    this.identity = identity;
+    this.everyLeaves = everyLeaves;
+  }
+
+  /** Whether a log of {@code size} leaves has grown enough since the last checkpoint. */
+  public boolean due(long size) {
+    long last = lastCheckpointSize;
+    return last < 0 || size - last >= everyLeaves;
+  }
+
+  /**
+   * Signs and stores a checkpoint of everything committed to the log, unless the latest
+   * checkpoint already covers it.
+   *
+   * @return the new checkpoint's signed note, if one was written
+   */
+  public synchronized Optional<SignedNote> checkpoint() {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        long size = JdbcNodeStore.storedSize(connection);
+        long last = latestSize(connection);
+        lastCheckpointSize = last;
+        if (size == 0 || size <= last) {
+          connection.rollback();
+          return Optional.empty();
+        }
+        byte[] root = MerkleProofs.root(new JdbcNodeStore(connection, size), size);
+        SignedNote note =
+            Checkpoint.of(identity.origin(), size, root)
+                .sign(List.of(NoteSigner.of(identity.logKey())));
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO log_checkpoint (tree_size, root_hash, note, created_at)"
+                    + " VALUES (?, ?, ?, ?)")) {
+          insert.setLong(1, size);
+          insert.setBytes(2, root);
+          insert.setString(3, note.encode());
+          insert.setString(4, Instant.now().toString());
+          insert.executeUpdate();
+        }
+        connection.commit();
+        lastCheckpointSize = size;
+        return Optional.of(note);
+      } catch (SQLException e) {
+        connection.rollback();
+        if ("23505".equals(e.getSQLState())) {
+          // Another node checkpointed the same size first; its checkpoint is as good as ours.
+          return Optional.empty();
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write a checkpoint of the Merkle log", e);
+    }
+  }
+
+  private static long latestSize(Connection connection) throws SQLException {
+    try (PreparedStatement query =
+            connection.prepareStatement("SELECT max(tree_size) FROM log_checkpoint");
+        ResultSet row = query.executeQuery()) {
+      row.next();
+      long size = row.getLong(1);
+      return row.wasNull() ? 0 : size;
+    }
+  }
+}
