@@ -1,0 +1,174 @@
+package org.carbonledger.chain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verifies entries and streams of entries: their hashes, links, sequence numbers and signatures
+ * (spec section 3.6). Pure functions; nothing is read from or written to anywhere.
+ */
+public final class ChainVerifier {
+
+  private ChainVerifier() {}
+
+  /**
+   * A signed entry together with its position in the Merkle log, which decides which keys may have
+   * signed it.
+   *
+   * @param leafIndex the entry's leaf index in the log; not negative
+   * @param signed the signed entry, not null
+   */
+  public record LoggedEntry(long leafIndex, SignedEntry signed) {
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if the leaf index is negative
+     */
+    public LoggedEntry {
+      if (leafIndex < 0) {
+        throw new IllegalArgumentException("leafIndex must not be negative: " + leafIndex);
+      }
+      Objects.requireNonNull(signed, "signed");
+    }
+  }
+
+  /**
+   * Verifies one entry on its own: that its stored hash is the hash of its canonical bytes, that it
+   * links to the given previous hash, and that it is signed by a key of the ring that was valid at
+   * its leaf index. The checks run in that order and the first that fails is reported.
+   *
+   * @param logged the entry and its leaf index, not null
+   * @param expectedPreviousHash the hash of the stream's preceding entry, or 32 zero bytes if the
+   *     entry should be the first of its stream
+   * @param keyRing the trusted keys, not null
+   * @return the failure, or empty if the entry verifies
+   */
+  public static Optional<ChainFailure> verifyEntry(
+      LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing) {
+    Objects.requireNonNull(expectedPreviousHash, "expectedPreviousHash");
+    Objects.requireNonNull(keyRing, "keyRing");
+    SignedEntry signed = logged.signed();
+    Entry entry = signed.entry();
+    String streamId = entry.streamId();
+    long sequence = entry.sequence();
+
+    byte[] recomputed = entry.hash();
+    byte[] stored = signed.entryHash();
+    if (!Arrays.equals(stored, recomputed)) {
+      return Optional.of(
+          new ChainFailure.HashMismatch(
+              streamId, sequence, Hashing.hex(stored), Hashing.hex(recomputed)));
+    }
+    byte[] previous = entry.previousHash();
+    if (!Arrays.equals(previous, expectedPreviousHash)) {
+      return Optional.of(
+          new ChainFailure.BrokenLink(
+              streamId, sequence, Hashing.hex(expectedPreviousHash), Hashing.hex(previous)));
+    }
+    String keyId = signed.keyId();
+    Optional<KeyRing.LedgerKey> key = keyRing.find(keyId);
+    if (key.isEmpty()) {
+      return Optional.of(new ChainFailure.UnknownKey(streamId, sequence, keyId));
+    }
+    if (!key.get().validAt(logged.leafIndex())) {
+      return Optional.of(
+          new ChainFailure.KeyOutsideValidity(
+              streamId,
+              sequence,
+              keyId,
+              logged.leafIndex(),
+              key.get().validFrom(),
+              key.get().validUntil()));
+    }
+    byte[] message = SignedEntry.signatureMessage(recomputed);
+    if (!Ed25519Primitives.verify(key.get().publicKey(), message, signed.signature())) {
+      return Optional.of(new ChainFailure.BadSignature(streamId, sequence, keyId));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Verifies a whole stream, in the order the entries are given (which should be the order they
+   * were stored in; they are not sorted). Every entry must belong to the ledger and stream named,
+   * have the aggregate type of the first entry, carry the next sequence number starting at 0, and
+   * pass {@link #verifyEntry}.
+   *
+   * <p>All failures are reported: at most one per entry, except that an entry out of sequence is
+   * reported as a {@link ChainFailure.SequenceGap} and, if its own hash, key or signature is also
+   * wrong, as that too. After a failing entry, verification continues from that entry as it is (its
+   * recomputed hash and its sequence number), so a single altered entry is reported where it is
+   * and, if its hash changed, once more as a broken link at the next entry, rather than at every
+   * entry after it. An entry whose sequence number is lower than expected (repeated, or moved
+   * later) is reported and then skipped, so verification goes on expecting the entry that should
+   * come next. An entry of another stream or ledger is reported and then skipped. A stream cut
+   * short at its end cannot be seen here; the Merkle log's consistency proofs catch that.
+   *
+   * @param origin the ledger origin every entry must carry, not null
+   * @param streamId the stream every entry must belong to, not null
+   * @param entries the stream's entries with their leaf indexes, not null
+   * @param keyRing the trusted keys, not null
+   * @return the failures in stream order; empty if the stream verifies
+   */
+  public static List<ChainFailure> verifyStream(
+      String origin, String streamId, List<LoggedEntry> entries, KeyRing keyRing) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(streamId, "streamId");
+    Objects.requireNonNull(keyRing, "keyRing");
+    List<ChainFailure> failures = new ArrayList<>();
+    long expectedSequence = 0;
+    byte[] expectedPrevious = Hashing.zeroHash();
+    String aggregateType = null;
+
+    for (LoggedEntry logged : entries) {
+      Entry entry = logged.signed().entry();
+      long sequence = entry.sequence();
+      Optional<ChainFailure> foreign = foreign(origin, streamId, aggregateType, entry);
+      if (foreign.isPresent()) {
+        failures.add(foreign.get());
+        continue;
+      }
+      if (aggregateType == null) {
+        aggregateType = entry.aggregateType();
+      }
+      if (sequence != expectedSequence) {
+        failures.add(new ChainFailure.SequenceGap(streamId, expectedSequence, sequence));
+        // The link cannot hold across a gap, but the entry's own hash, key and signature can
+        // still be checked, so that a gap does not hide an altered entry.
+        verifyEntry(logged, entry.previousHash(), keyRing).ifPresent(failures::add);
+        if (sequence < expectedSequence) {
+          // A repeated or earlier entry: keep expecting the next one, so that a duplicate or two
+          // swapped entries are reported where they are and not again at every later entry.
+          continue;
+        }
+      } else {
+        verifyEntry(logged, expectedPrevious, keyRing).ifPresent(failures::add);
+      }
+      expectedSequence = sequence + 1;
+      expectedPrevious = entry.hash();
+    }
+    return List.copyOf(failures);
+  }
+
+  private static Optional<ChainFailure> foreign(
+      String origin, String streamId, String aggregateType, Entry entry) {
+    if (!entry.streamId().equals(streamId)) {
+      return Optional.of(
+          new ChainFailure.ForeignEntry(
+              streamId, entry.sequence(), "stream id", streamId, entry.streamId()));
+    }
+    if (!entry.origin().equals(origin)) {
+      return Optional.of(
+          new ChainFailure.ForeignEntry(
+              streamId, entry.sequence(), "origin", origin, entry.origin()));
+    }
+    if (aggregateType != null && !entry.aggregateType().equals(aggregateType)) {
+      return Optional.of(
+          new ChainFailure.ForeignEntry(
+              streamId, entry.sequence(), "aggregate type", aggregateType, entry.aggregateType()));
+    }
+    return Optional.empty();
+  }
+}
