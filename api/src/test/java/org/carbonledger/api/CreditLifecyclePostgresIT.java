@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,6 +45,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The credit lifecycle through the service's command bus on PostgreSQL: the marathon story at the
  * level of commands, and the guarantees that need a real database to mean anything.
  */
+// Closed when the class ends, while its database still runs: the JVM runs shutdown hooks all
+// at once, and a context closed then would wait on a database that is already gone.
+@DirtiesContext
 @SpringBootTest
 @ActiveProfiles("postgres")
 class CreditLifecyclePostgresIT {

@@ -2,6 +2,7 @@ package org.carbonledger.audit;
 
 import java.io.PrintWriter;
 import org.carbonledger.audit.inventory.InventoryCommand;
+import org.carbonledger.audit.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AuditTool.Version.class,
     description = "Checks a carbon ledger without trusting the service that wrote it.",
-    subcommands = {InventoryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VerifyCommand.class, InventoryCommand.class, CommandLine.HelpCommand.class})
 public final class AuditTool {
 
   public static void main(String[] args) {

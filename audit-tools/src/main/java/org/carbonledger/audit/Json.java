@@ -23,6 +23,12 @@ public final class Json {
     return this;
   }
 
+  /** A number, or null when absent. */
+  public Json put(String name, Long value) {
+    members.put(name, value == null ? "null" : Long.toString(value));
+    return this;
+  }
+
   public Json put(String name, long value) {
     members.put(name, Long.toString(value));
     return this;

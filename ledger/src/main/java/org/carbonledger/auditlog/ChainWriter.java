@@ -18,8 +18,8 @@ import org.carbonledger.chain.Hashing;
 import org.carbonledger.chain.SignedEntry;
 
 /**
- * Writes the chain entry of every event as it is stored: the canonical envelope, its hash linked
- * to the previous entry of the same stream, and the ledger's signature.
+ * Writes the chain entry of every event as it is stored: the canonical envelope, its hash linked to
+ * the previous entry of the same stream, and the ledger's signature.
  *
  * <p>The payload in the envelope is the very byte array the event store writes (Axon caches a
  * message's serialized form per serializer), so the chain signs what is stored, never a second

@@ -10,9 +10,8 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 
 /**
- * Axon's JDBC event store, with every event's signed chain entry written in the same transaction
- * as the event itself: either both are stored or neither is, so no stored event is ever
- * unchained.
+ * Axon's JDBC event store, with every event's signed chain entry written in the same transaction as
+ * the event itself: either both are stored or neither is, so no stored event is ever unchained.
  *
  * <p>The chain is per aggregate and rides on Axon's gapless per-aggregate sequence numbers, whose
  * unique key already makes the second of two concurrent writers fail. There is deliberately no
@@ -38,8 +37,8 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   }
 
   /**
-   * @param builder a configured engine builder, given the same connection provider and
-   *     transaction manager as passed here
+   * @param builder a configured engine builder, given the same connection provider and transaction
+   *     manager as passed here
    */
   public static ChainingEventStorageEngine create(
       Builder builder,

@@ -15,8 +15,8 @@ import org.carbonledger.chain.note.SignedNote;
 
 /**
  * Signs checkpoints of the Merkle log: every {@code everyLeaves} leaves (asked by the sequencer)
- * and every few moments while the log grows (asked by a timer), so that a retirement is covered
- * by a signed checkpoint soon after it commits, however quiet the ledger is.
+ * and every few moments while the log grows (asked by a timer), so that a retirement is covered by
+ * a signed checkpoint soon after it commits, however quiet the ledger is.
  *
  * <p>A checkpoint commits to a tree size and root in the C2SP tlog-checkpoint format, wrapped in a
  * signed note by the log key. Complete subtrees never change once stored, so a checkpoint of any
@@ -49,8 +49,8 @@ public final class Checkpointer {
   }
 
   /**
-   * Signs and stores a checkpoint of everything committed to the log, unless the latest
-   * checkpoint already covers it.
+   * Signs and stores a checkpoint of everything committed to the log, unless the latest checkpoint
+   * already covers it.
    *
    * @return the new checkpoint's signed note, if one was written
    */

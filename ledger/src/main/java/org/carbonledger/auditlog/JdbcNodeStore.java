@@ -8,9 +8,9 @@ import org.carbonledger.chain.merkle.NodeStore;
 import org.carbonledger.chain.merkle.Rfc6962;
 
 /**
- * The Merkle log's nodes as stored: level 0 in {@code merkle_leaf}, the complete subtrees above
- * it in {@code merkle_node}. Reads go through one connection, so that a sequencer sees the nodes
- * it has written in its own, not yet committed, transaction.
+ * The Merkle log's nodes as stored: level 0 in {@code merkle_leaf}, the complete subtrees above it
+ * in {@code merkle_node}. Reads go through one connection, so that a sequencer sees the nodes it
+ * has written in its own, not yet committed, transaction.
  */
 public final class JdbcNodeStore implements NodeStore {
 
@@ -18,8 +18,8 @@ public final class JdbcNodeStore implements NodeStore {
   private final long size;
 
   /**
-   * @param size the tree size the caller works with; nodes beyond it are treated as absent even
-   *     if a concurrent sequencer has already stored them
+   * @param size the tree size the caller works with; nodes beyond it are treated as absent even if
+   *     a concurrent sequencer has already stored them
    */
   public JdbcNodeStore(Connection connection, long size) {
     this.connection = connection;

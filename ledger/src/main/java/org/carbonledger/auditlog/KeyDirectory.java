@@ -11,13 +11,13 @@ import java.security.SecureRandom;
 import org.carbonledger.chain.Ed25519Signer;
 
 /**
- * The ledger's signing keys as files: PKCS#8 PEM for the private keys (readable by the owner
- * only) and SubjectPublicKeyInfo PEM for the public ones, which are meant to be published.
+ * The ledger's signing keys as files: PKCS#8 PEM for the private keys (readable by the owner only)
+ * and SubjectPublicKeyInfo PEM for the public ones, which are meant to be published.
  *
  * <p>Keys are generated on first start if absent. They never belong in the repository: the
- * directory is configured ({@code ledger.keys-dir}), by default under the data directory.
- * Signing goes through {@link org.carbonledger.chain.EntrySigner}, so a hardware security module
- * can later replace these files without touching the chain.
+ * directory is configured ({@code ledger.keys-dir}), by default under the data directory. Signing
+ * goes through {@link org.carbonledger.chain.EntrySigner}, so a hardware security module can later
+ * replace these files without touching the chain.
  */
 public final class KeyDirectory {
 
@@ -63,8 +63,7 @@ public final class KeyDirectory {
   private static void writeOwnerOnly(Path file, String content) throws IOException {
     try {
       Files.createFile(
-          file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     } catch (FileAlreadyExistsException e) {

@@ -18,9 +18,9 @@ import org.carbonledger.chain.SignedEntry;
  * <p>It runs as a streaming event processor with a single segment, so one node at a time holds the
  * claim on the log (Axon's token claim moves it to another node if this one dies). The leaf, its
  * nodes and the processor's token are written in one transaction, so a crash can neither lose a
- * leaf nor append one twice; an event that already has a leaf (after a token reset) is skipped.
- * The leaf order is the order in which events become visible, which is what a log can prove, not
- * the global index, which PostgreSQL assigns before commit.
+ * leaf nor append one twice; an event that already has a leaf (after a token reset) is skipped. The
+ * leaf order is the order in which events become visible, which is what a log can prove, not the
+ * global index, which PostgreSQL assigns before commit.
  */
 @ProcessingGroup(MerkleSequencer.PROCESSING_GROUP)
 public final class MerkleSequencer {

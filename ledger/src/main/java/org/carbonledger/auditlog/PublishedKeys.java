@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import org.carbonledger.chain.Ed25519Signer;
 
 /**
- * Publishes the ledger's public keys in {@code ledger_key}, where verifiers find them with the
- * leaf range in which each is valid.
+ * Publishes the ledger's public keys in {@code ledger_key}, where verifiers find them with the leaf
+ * range in which each is valid.
  */
 public final class PublishedKeys {
 
