@@ -7,10 +7,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntrySigner;
@@ -27,8 +29,27 @@ import org.carbonledger.chain.SignedEntry;
  */
 public final class ChainWriter {
 
+  /** How many streams' last committed links are remembered. */
+  private static final int REMEMBERED_STREAMS = 100_000;
+
   private final String origin;
   private final EntrySigner signer;
+
+  /**
+   * The last committed entry of recently written streams, so that the next event of a stream
+   * usually links without a read. Filled only after commit: a link of a write that rolled back must
+   * never be used. Used only for exactly the preceding sequence number, which once committed never
+   * changes, so an entry is never wrong, at worst missing (another node wrote since).
+   */
+  private final Map<String, Link> committed =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Link> eldest) {
+          return size() > REMEMBERED_STREAMS;
+        }
+      };
+
+  private record Link(long sequence, byte[] hash) {}
 
   public ChainWriter(String origin, EntrySigner signer) {
     this.origin = origin;
@@ -49,7 +70,7 @@ public final class ChainWriter {
       throws SQLException {
     // Hashes of entries appended earlier in this same batch, by stream: a unit of work may
     // append several events to one stream, and they are not yet readable back one by one.
-    Map<String, byte[]> lastHashInBatch = new HashMap<>();
+    Map<String, Link> lastInBatch = new HashMap<>();
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO chain_entry (stream_id, sequence_number, event_identifier, entry,"
@@ -64,9 +85,7 @@ public final class ChainWriter {
         byte[] previous =
             sequence == 0
                 ? Hashing.zeroHash()
-                : lastHashInBatch.containsKey(streamId)
-                    ? lastHashInBatch.get(streamId)
-                    : storedHash(connection, streamId, sequence - 1);
+                : previousHash(connection, lastInBatch, streamId, sequence);
         byte[] payload = event.serializePayload(serializer, byte[].class).getData();
         Entry entry =
             new Entry(
@@ -81,7 +100,7 @@ public final class ChainWriter {
                 metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
                 previous);
         SignedEntry signed = SignedEntry.sign(entry, signer);
-        lastHashInBatch.put(streamId, signed.entryHash());
+        lastInBatch.put(streamId, new Link(sequence, signed.entryHash()));
 
         insert.setString(1, streamId);
         insert.setLong(2, sequence);
@@ -94,6 +113,29 @@ public final class ChainWriter {
       }
       insert.executeBatch();
     }
+    CurrentUnitOfWork.ifStarted(
+        unit ->
+            unit.afterCommit(
+                u -> {
+                  synchronized (committed) {
+                    committed.putAll(lastInBatch);
+                  }
+                }));
+  }
+
+  private byte[] previousHash(
+      Connection connection, Map<String, Link> lastInBatch, String streamId, long sequence)
+      throws SQLException {
+    Link link = lastInBatch.get(streamId);
+    if (link == null) {
+      synchronized (committed) {
+        link = committed.get(streamId);
+      }
+    }
+    if (link != null && link.sequence() == sequence - 1) {
+      return link.hash();
+    }
+    return storedHash(connection, streamId, sequence - 1);
   }
 
   private static byte[] storedHash(Connection connection, String streamId, long sequence)

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.carbonledger.chain.merkle.NodeStore;
-import org.carbonledger.chain.merkle.Rfc6962;
 
 /**
  * The Merkle log's nodes as stored: level 0 in {@code merkle_leaf}, the complete subtrees above it
@@ -69,50 +68,5 @@ public final class JdbcNodeStore implements NodeStore {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the Merkle log", e);
     }
-  }
-
-  /**
-   * Appends a leaf and stores every subtree it completes.
-   *
-   * @param leafIndex the next leaf index, equal to the current size
-   * @return the leaf hash
-   */
-  static byte[] append(
-      Connection connection,
-      long leafIndex,
-      String eventIdentifier,
-      String streamId,
-      long sequence,
-      byte[] leafData)
-      throws SQLException {
-    byte[] leafHash = Rfc6962.leafHash(leafData);
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO merkle_leaf (leaf_index, event_identifier, stream_id, sequence_number,"
-                + " leaf_hash) VALUES (?, ?, ?, ?, ?)")) {
-      insert.setLong(1, leafIndex);
-      insert.setString(2, eventIdentifier);
-      insert.setString(3, streamId);
-      insert.setLong(4, sequence);
-      insert.setBytes(5, leafHash);
-      insert.executeUpdate();
-    }
-    // While the node just stored is a right child, its parent's subtree is now complete.
-    JdbcNodeStore nodes = new JdbcNodeStore(connection, leafIndex + 1);
-    long index = leafIndex;
-    byte[] node = leafHash;
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO merkle_node (tree_level, node_index, hash) VALUES (?, ?, ?)")) {
-      for (int level = 0; (index & 1) == 1; level++) {
-        node = Rfc6962.nodeHash(nodes.hash(level, index - 1), node);
-        index >>= 1;
-        insert.setInt(1, level + 1);
-        insert.setLong(2, index);
-        insert.setBytes(3, node);
-        insert.executeUpdate();
-      }
-    }
-    return leafHash;
   }
 }

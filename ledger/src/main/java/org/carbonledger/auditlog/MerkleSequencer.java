@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -11,6 +13,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.SignedEntry;
+import org.carbonledger.chain.merkle.Rfc6962;
 
 /**
  * Appends every committed event, exactly once, as a leaf of the RFC 6962 Merkle log.
@@ -21,6 +24,11 @@ import org.carbonledger.chain.SignedEntry;
  * leaf nor append one twice; an event that already has a leaf (after a token reset) is skipped. The
  * leaf order is the order in which events become visible, which is what a log can prove, not the
  * global index, which PostgreSQL assigns before commit.
+ *
+ * <p>The right edge of the tree (the roots of its perfect subtrees) is kept in memory, so an append
+ * writes its leaf and the nodes it completes without reading old nodes back. It is loaded from the
+ * database when first needed and dropped whenever a batch rolls back, so it never survives a write
+ * that did not commit.
  */
 @ProcessingGroup(MerkleSequencer.PROCESSING_GROUP)
 public final class MerkleSequencer {
@@ -30,59 +38,119 @@ public final class MerkleSequencer {
   private final ConnectionProvider connections;
   private final Checkpointer checkpointer;
 
+  /** The log's size and right edge as of the last append, or null when not loaded. */
+  private RightEdge edge;
+
   public MerkleSequencer(ConnectionProvider connections, Checkpointer checkpointer) {
     this.connections = connections;
     this.checkpointer = checkpointer;
   }
 
-  @EventHandler
-  public void on(Object payload, EventMessage<?> event) throws SQLException {
+  /**
+   * Logs one event. It takes the message, not the payload, so that Axon never deserializes the
+   * payload: the log needs only the event's id, and the signed entry already holds its bytes.
+   */
+  @EventHandler(payloadType = Object.class)
+  public void on(EventMessage<?> event) throws SQLException {
+    CurrentUnitOfWork.ifStarted(unit -> unit.onRollback(u -> edge = null));
     try (Connection connection = connections.getConnection()) {
-      if (hasLeaf(connection, event.getIdentifier())) {
+      SignedEntry signed = unloggedEntry(connection, event.getIdentifier());
+      if (signed == null) {
         return;
       }
-      SignedEntry signed = chainEntry(connection, event.getIdentifier());
-      long leafIndex = JdbcNodeStore.storedSize(connection);
-      JdbcNodeStore.append(
-          connection,
-          leafIndex,
-          event.getIdentifier(),
-          signed.entry().streamId(),
-          signed.entry().sequence(),
-          signed.leafData());
-      long size = leafIndex + 1;
-      if (checkpointer.due(size)) {
+      if (edge == null) {
+        edge = RightEdge.load(connection);
+      }
+      long leafIndex = edge.size;
+      byte[] leafHash = Rfc6962.leafHash(signed.leafData());
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO merkle_leaf (leaf_index, event_identifier, stream_id, sequence_number,"
+                  + " leaf_hash) VALUES (?, ?, ?, ?, ?)")) {
+        insert.setLong(1, leafIndex);
+        insert.setString(2, event.getIdentifier());
+        insert.setString(3, signed.entry().streamId());
+        insert.setLong(4, signed.entry().sequence());
+        insert.setBytes(5, leafHash);
+        insert.executeUpdate();
+      }
+      edge.append(connection, leafHash);
+      if (checkpointer.due(edge.size)) {
         CurrentUnitOfWork.ifStarted(unit -> unit.afterCommit(u -> checkpointer.checkpoint()));
       }
     }
   }
 
-  private static boolean hasLeaf(Connection connection, String eventIdentifier)
-      throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement("SELECT 1 FROM merkle_leaf WHERE event_identifier = ?")) {
-      query.setString(1, eventIdentifier);
-      try (ResultSet row = query.executeQuery()) {
-        return row.next();
-      }
-    }
-  }
-
-  private static SignedEntry chainEntry(Connection connection, String eventIdentifier)
+  /** The event's signed entry, or null if the event already has a leaf. */
+  private static SignedEntry unloggedEntry(Connection connection, String eventIdentifier)
       throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT entry, entry_hash, key_id, signature FROM chain_entry"
-                + " WHERE event_identifier = ?")) {
+            "SELECT c.entry, c.entry_hash, c.key_id, c.signature, l.leaf_index"
+                + " FROM chain_entry c"
+                + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
+                + " WHERE c.event_identifier = ?")) {
       query.setString(1, eventIdentifier);
       try (ResultSet row = query.executeQuery()) {
         if (!row.next()) {
           throw new IllegalStateException(
               "event " + eventIdentifier + " was stored without a chain entry");
         }
+        if (row.getObject(5) != null) {
+          return null;
+        }
         return new SignedEntry(
             EntryCodec.decode(row.getBytes(1)), row.getBytes(2), row.getString(3), row.getBytes(4));
       }
+    }
+  }
+
+  /** The roots of the perfect subtrees along the tree's right edge, largest first. */
+  private static final class RightEdge {
+    private final List<byte[]> hashes = new ArrayList<>();
+    private final List<Integer> levels = new ArrayList<>();
+    private long size;
+
+    /** Reads the right edge of the stored tree: one complete subtree per set bit of its size. */
+    static RightEdge load(Connection connection) throws SQLException {
+      RightEdge edge = new RightEdge();
+      long size = JdbcNodeStore.storedSize(connection);
+      JdbcNodeStore nodes = new JdbcNodeStore(connection, size);
+      long start = 0;
+      for (int level = 62; level >= 0; level--) {
+        if ((size & (1L << level)) != 0) {
+          edge.hashes.add(nodes.hash(level, start >> level));
+          edge.levels.add(level);
+          start += 1L << level;
+        }
+      }
+      edge.size = size;
+      return edge;
+    }
+
+    /** Appends a leaf hash and stores every subtree the leaf completes. */
+    void append(Connection connection, byte[] leafHash) throws SQLException {
+      byte[] node = leafHash;
+      int level = 0;
+      long index = size;
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO merkle_node (tree_level, node_index, hash) VALUES (?, ?, ?)")) {
+        while (!levels.isEmpty() && levels.get(levels.size() - 1) == level) {
+          byte[] left = hashes.remove(hashes.size() - 1);
+          levels.remove(levels.size() - 1);
+          node = Rfc6962.nodeHash(left, node);
+          level++;
+          index >>= 1;
+          insert.setInt(1, level);
+          insert.setLong(2, index);
+          insert.setBytes(3, node);
+          insert.executeUpdate();
+        }
+      }
+      hashes.add(node);
+      levels.add(level);
+      size++;
     }
   }
 }

@@ -72,9 +72,18 @@ public final class TestPostgres {
                   url,
                   envOr("LEDGER_TEST_DB_USER", "postgres"),
                   envOr("LEDGER_TEST_DB_PASSWORD", ""))
-              : LocalServer.start();
+              : LocalServer.start(false);
     }
     return instance;
+  }
+
+  /**
+   * A server of its own with durability on ({@code fsync}, synchronous commit, full page writes),
+   * as production runs, for benchmarks; stopped when the JVM exits. Not for tests, which use the
+   * faster {@link #get()}.
+   */
+  public static TestPostgres startDurable() {
+    return LocalServer.start(true);
   }
 
   /**
@@ -120,7 +129,7 @@ public final class TestPostgres {
 
     private static final String SUPERUSER = "ledger";
 
-    static TestPostgres start() {
+    static TestPostgres start(boolean durable) {
       Path bin = findBinaries();
       boolean root = "root".equals(System.getProperty("user.name"));
       try {
@@ -155,15 +164,18 @@ public final class TestPostgres {
             "--locale=C",
             "--no-sync");
         int port = freePort();
-        // Durability settings are relaxed for speed: these databases live for one test run.
-        // Benchmarks start their own server with fsync on.
+        // Durability is relaxed for tests, whose databases live for one run; benchmarks keep it.
+        String durability =
+            durable
+                ? " -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+                : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         String options =
             "-p "
                 + port
                 + " -k "
                 + base
-                + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-                + " -c full_page_writes=off -c max_connections=200";
+                + " -c listen_addresses=127.0.0.1 -c max_connections=200"
+                + durability;
         run(
             root,
             base,

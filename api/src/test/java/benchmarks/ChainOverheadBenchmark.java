@@ -1,0 +1,194 @@
+package benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.carbonledger.accounts.AccountCommand.OpenAccount;
+import org.carbonledger.accounts.HolderType;
+import org.carbonledger.api.LedgerApplication;
+import org.carbonledger.credits.BatchCommand.TransferCredits;
+import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
+import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
+import org.carbonledger.projects.ProjectCommand.ApproveProject;
+import org.carbonledger.projects.ProjectCommand.IssueBatch;
+import org.carbonledger.projects.ProjectCommand.RegisterProject;
+import org.carbonledger.testsupport.TestPostgres;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+
+/**
+ * The cost of the audit chain on the command path: the same transfers through the same command
+ * gateway, on the same durable PostgreSQL (fsync on) in the same run, once as the service runs
+ * (every event chained, hashed and Ed25519-signed, with the Merkle sequencer running) and once as
+ * bare Axon (the same aggregates and event store, without chaining, signing or sequencing). Rounds
+ * alternate between the two so that drift on a shared machine affects both alike.
+ *
+ * <p>Run with {@code bench/chain-overhead.sh [transfers] [clients] [rounds]}. This prints figures;
+ * it asserts nothing.
+ */
+public final class ChainOverheadBenchmark {
+
+  private static final int BATCHES_PER_CLIENT = 4;
+
+  /** The service without the audit chain: Axon's own JDBC event store and no sequencer. */
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  @ComponentScan(
+      basePackages = "org.carbonledger",
+      excludeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.REGEX,
+              pattern = {
+                "org\\.carbonledger\\.api\\.auditlog\\..*",
+                "org\\.carbonledger\\.api\\.LedgerApplication"
+              }))
+  static class BareAxon {}
+
+  public static void main(String[] args) throws Exception {
+    int transfers = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    System.setProperty("axoniq.update-checker.disabled", "true");
+    System.setProperty("disable-axoniq-console-message", "true");
+
+    TestPostgres postgres = TestPostgres.startDurable();
+    List<Double> bare = new ArrayList<>();
+    List<Double> chained = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      bare.add(run(postgres, false, round, transfers, clients));
+      chained.add(run(postgres, true, round, transfers, clients));
+    }
+
+    System.out.println();
+    System.out.printf(
+        "Command path: %,d transfers per run, %d clients, %d batches, PostgreSQL fsync on%n",
+        transfers, clients, clients * BATCHES_PER_CLIENT);
+    System.out.printf("%-28s %s%n", "bare Axon (transfers/s)", format(bare));
+    System.out.printf("%-28s %s%n", "chained + signed (transfers/s)", format(chained));
+    double ratio = median(chained) / median(bare);
+    System.out.printf(
+        "ratio chained / bare (medians): %.2f  (goal >= 0.80: %s)%n",
+        ratio, ratio >= 0.80 ? "met" : "NOT met");
+    // Axon keeps a non-daemon janitor thread alive after its contexts close.
+    System.exit(0);
+  }
+
+  private static double run(
+      TestPostgres postgres, boolean chainedMode, int round, int transfers, int clients)
+      throws Exception {
+    String url = postgres.newSchema((chainedMode ? "chained_" : "bare_") + round);
+    Path keys = Files.createTempDirectory("bench-keys-");
+    SpringApplicationBuilder builder =
+        new SpringApplicationBuilder(chainedMode ? LedgerApplication.class : BareAxon.class)
+            .web(WebApplicationType.NONE)
+            .profiles("postgres");
+    // Command-line arguments, because they outrank the profile's own settings.
+    try (ConfigurableApplicationContext context =
+        builder.run(
+            "--spring.datasource.url=" + url,
+            "--spring.datasource.username=" + postgres.user(),
+            "--spring.datasource.password=" + postgres.password(),
+            "--spring.datasource.hikari.maximum-pool-size=" + (clients + 6),
+            "--ledger.keys-dir=" + keys,
+            "--logging.level.root=WARN")) {
+      CommandGateway commands = context.getBean(CommandGateway.class);
+      List<String> batches = setUp(commands, clients);
+
+      // Warm up the JIT, the pool and the caches, then measure.
+      drive(commands, batches, clients, Math.max(200, transfers / 10), "w");
+      long started = System.nanoTime();
+      drive(commands, batches, clients, transfers, "m");
+      double seconds = (System.nanoTime() - started) / 1e9;
+      double rate = transfers / seconds;
+      System.out.printf(
+          Locale.ROOT,
+          "round %d %-8s %,8d transfers in %6.2f s = %,8.0f transfers/s%n",
+          round,
+          chainedMode ? "chained" : "bare",
+          transfers,
+          seconds,
+          rate);
+      return rate;
+    }
+  }
+
+  /** Each client owns its batches, so clients never wait for each other's locks. */
+  private static List<String> setUp(CommandGateway commands, int clients) {
+    commands.sendAndWait(new OpenAccount("bench-op", HolderType.OPERATOR, "Operator", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("bench-a", HolderType.ENTERPRISE, "A", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("bench-b", HolderType.ENTERPRISE, "B", "CN-HB"));
+    commands.sendAndWait(new FileMethodology("bench-m", "1", "Bench", "transport", "g"));
+    commands.sendAndWait(new ApproveMethodology("bench-m", "panel", "ref"));
+    commands.sendAndWait(
+        new RegisterProject("BENCH", "Bench", "bench-op", "bench-m", "CN-HB", null, "Wuhan"));
+    commands.sendAndWait(new ApproveProject("BENCH", "operator"));
+    List<String> batches = new ArrayList<>();
+    for (int i = 0; i < clients * BATCHES_PER_CLIENT; i++) {
+      batches.add(
+          commands.sendAndWait(
+              new IssueBatch(
+                  "BENCH",
+                  LocalDate.of(2026, 1, 1),
+                  LocalDate.of(2026, 3, 31),
+                  "VR",
+                  "verifier",
+                  10_000_000,
+                  "bench-a",
+                  null)));
+    }
+    return batches;
+  }
+
+  private static void drive(
+      CommandGateway commands, List<String> batches, int clients, int transfers, String tag)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> work = new ArrayList<>();
+    for (int client = 0; client < clients; client++) {
+      int me = client;
+      int share = transfers / clients + (client < transfers % clients ? 1 : 0);
+      work.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < share; i++) {
+                  String batch = batches.get(me + clients * (i % BATCHES_PER_CLIENT));
+                  commands.sendAndWait(
+                      new TransferCredits(
+                          batch, tag + "-" + me + "-" + i, "bench-a", "bench-b", 1, null));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> done : work) {
+      done.get();
+    }
+    pool.shutdown();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String format(List<Double> values) {
+    StringBuilder text = new StringBuilder();
+    for (double value : values) {
+      text.append(String.format(Locale.ROOT, "%,9.0f", value));
+    }
+    return text.append(String.format(Locale.ROOT, "   median %,9.0f", median(values))).toString();
+  }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Measures the audit chain's cost on the command path: chained and signed transfers against the
+# same transfers through bare Axon, on one durable PostgreSQL in one run (see
+# api/src/test/java/benchmarks/ChainOverheadBenchmark.java). Prints figures; asserts nothing.
+#
+#   bench/chain-overhead.sh [transfers per run] [clients] [rounds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
+./mvnw -q -B -pl api dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "api/target/test-classes:api/target/classes:$(cat api/target/bench.classpath)" \
+  benchmarks.ChainOverheadBenchmark "$@"
