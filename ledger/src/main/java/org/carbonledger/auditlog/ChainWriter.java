@@ -7,12 +7,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntrySigner;
@@ -29,25 +27,8 @@ import org.carbonledger.chain.SignedEntry;
  */
 public final class ChainWriter {
 
-  /** How many streams' last committed links are remembered. */
-  private static final int REMEMBERED_STREAMS = 100_000;
-
   private final String origin;
   private final EntrySigner signer;
-
-  /**
-   * The last committed entry of recently written streams, so that the next event of a stream
-   * usually links without a read. Filled only after commit: a link of a write that rolled back must
-   * never be used. Used only for exactly the preceding sequence number, which once committed never
-   * changes, so an entry is never wrong, at worst missing (another node wrote since).
-   */
-  private final Map<String, Link> committed =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Link> eldest) {
-          return size() > REMEMBERED_STREAMS;
-        }
-      };
 
   private record Link(long sequence, byte[] hash) {}
 
@@ -113,25 +94,16 @@ public final class ChainWriter {
       }
       insert.executeBatch();
     }
-    CurrentUnitOfWork.ifStarted(
-        unit ->
-            unit.afterCommit(
-                u -> {
-                  synchronized (committed) {
-                    committed.putAll(lastInBatch);
-                  }
-                }));
   }
 
   private byte[] previousHash(
       Connection connection, Map<String, Link> lastInBatch, String streamId, long sequence)
       throws SQLException {
+    // Within one unit of work the preceding entry may be one appended just now; otherwise it is
+    // read from the table. No cache of committed links is kept across units of work: a unit of
+    // work can "commit" inside an outer transaction that later rolls back, and a cached link to
+    // an entry that was never stored would break the chain.
     Link link = lastInBatch.get(streamId);
-    if (link == null) {
-      synchronized (committed) {
-        link = committed.get(streamId);
-      }
-    }
     if (link != null && link.sequence() == sequence - 1) {
       return link.hash();
     }

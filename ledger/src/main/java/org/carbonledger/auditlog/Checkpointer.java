@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -28,6 +29,11 @@ public final class Checkpointer {
   private final LedgerIdentity identity;
   private final long everyLeaves;
   private volatile long lastCheckpointSize = -1;
+
+  /** The last checkpoint this instance signed; a rewritten log must never be signed over it. */
+  private long lastSignedSize;
+
+  private byte[] lastSignedRoot;
 
   /**
    * @param dataSource a plain data source: checkpoints are written in transactions of their own
@@ -65,7 +71,19 @@ public final class Checkpointer {
           connection.rollback();
           return Optional.empty();
         }
-        byte[] root = MerkleProofs.root(new JdbcNodeStore(connection, size), size);
+        JdbcNodeStore nodes = new JdbcNodeStore(connection, size);
+        if (lastSignedRoot != null
+            && (size < lastSignedSize
+                || !Arrays.equals(MerkleProofs.root(nodes, lastSignedSize), lastSignedRoot))) {
+          // The stored log no longer extends what this ledger has already signed: someone
+          // rewrote or truncated it. Signing now would lend the real key to the rewritten
+          // history, so refuse, loudly.
+          throw new IllegalStateException(
+              "the Merkle log no longer extends the checkpoint of size "
+                  + lastSignedSize
+                  + " signed by this service; refusing to sign a rewritten log");
+        }
+        byte[] root = MerkleProofs.root(nodes, size);
         SignedNote note =
             Checkpoint.of(identity.origin(), size, root)
                 .sign(List.of(NoteSigner.of(identity.logKey())));
@@ -81,6 +99,8 @@ public final class Checkpointer {
         }
         connection.commit();
         lastCheckpointSize = size;
+        lastSignedSize = size;
+        lastSignedRoot = root;
         return Optional.of(note);
       } catch (SQLException e) {
         connection.rollback();

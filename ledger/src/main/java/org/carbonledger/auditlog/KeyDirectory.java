@@ -3,9 +3,9 @@ package org.carbonledger.auditlog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.carbonledger.chain.Ed25519Signer;
@@ -60,15 +60,27 @@ public final class KeyDirectory {
     return signer;
   }
 
+  /**
+   * Writes a private key readable by its owner only, through a temporary file moved into place, so
+   * that a crash never leaves an empty or half-written key behind.
+   */
   private static void writeOwnerOnly(Path file, String content) throws IOException {
+    Path temporary;
     try {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      temporary =
+          Files.createTempFile(
+              file.getParent(),
+              file.getFileName().toString(),
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("another process created " + file + " at the same time", e);
+      temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
     }
-    Files.writeString(file, content, StandardCharsets.US_ASCII);
+    try {
+      Files.writeString(temporary, content, StandardCharsets.US_ASCII);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
   }
 }

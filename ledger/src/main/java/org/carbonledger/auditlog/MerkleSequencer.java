@@ -41,6 +41,9 @@ public final class MerkleSequencer {
   /** The log's size and right edge as of the last append, or null when not loaded. */
   private RightEdge edge;
 
+  /** Whether the database is PostgreSQL, whose commits can be made asynchronous; null = unknown. */
+  private Boolean postgres;
+
   public MerkleSequencer(ConnectionProvider connections, Checkpointer checkpointer) {
     this.connections = connections;
     this.checkpointer = checkpointer;
@@ -54,11 +57,17 @@ public final class MerkleSequencer {
   public void on(EventMessage<?> event) throws SQLException {
     CurrentUnitOfWork.ifStarted(unit -> unit.onRollback(u -> edge = null));
     try (Connection connection = connections.getConnection()) {
+      commitAsynchronously(connection);
       SignedEntry signed = unloggedEntry(connection, event.getIdentifier());
       if (signed == null) {
         return;
       }
-      if (edge == null) {
+      if (edge == null
+          || firstInUnitOfWork() && edge.size != JdbcNodeStore.storedSize(connection)) {
+        // Loaded on first use, and reloaded if the stored log is not where this node left it:
+        // another node held the log meanwhile, or the database lost commits it had acknowledged
+        // asynchronously (a restart or failover of PostgreSQL alone, which rolls nothing back
+        // here).
         edge = RightEdge.load(connection);
       }
       long leafIndex = edge.size;
@@ -80,6 +89,38 @@ public final class MerkleSequencer {
       }
     }
   }
+
+  /**
+   * Lets PostgreSQL acknowledge this batch's commit before its WAL reaches the disk, which saves
+   * the sequencer's many small commits an fsync each. This cannot lose a leaf or break a proof: the
+   * leaves and the processor's token commit together, so a crash that loses a commit also loses its
+   * token, and the events are appended again; and every checkpoint commits synchronously, which
+   * flushes all earlier WAL, so a signed checkpoint never outlives the leaves it covers. The
+   * setting is local to this transaction; commands stay fully durable.
+   */
+  private void commitAsynchronously(Connection connection) throws SQLException {
+    if (postgres == null) {
+      postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+    }
+    if (postgres
+        && CurrentUnitOfWork.isStarted()
+        && CurrentUnitOfWork.get().resources().putIfAbsent(ASYNC_COMMIT, Boolean.TRUE) == null) {
+      try (var statement = connection.createStatement()) {
+        statement.execute("SET LOCAL synchronous_commit TO OFF");
+      }
+    }
+  }
+
+  /** Whether this is the first event of the current unit of work (a processor batch). */
+  private static boolean firstInUnitOfWork() {
+    return CurrentUnitOfWork.isStarted()
+        && CurrentUnitOfWork.get().resources().putIfAbsent(EDGE_CHECKED, Boolean.TRUE) == null;
+  }
+
+  private static final String EDGE_CHECKED = MerkleSequencer.class.getName() + ".edgeChecked";
+
+  /** Marks a unit of work whose transaction already commits asynchronously. */
+  private static final String ASYNC_COMMIT = MerkleSequencer.class.getName() + ".asyncCommit";
 
   /** The event's signed entry, or null if the event already has a leaf. */
   private static SignedEntry unloggedEntry(Connection connection, String eventIdentifier)

@@ -6,6 +6,8 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -22,7 +24,7 @@ import org.carbonledger.auditlog.MerkleSequencer;
 import org.carbonledger.auditlog.PublishedKeys;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -35,10 +37,19 @@ import org.springframework.scheduling.annotation.Scheduled;
 @EnableScheduling
 class AuditChainConfiguration {
 
+  /**
+   * The ledger's keys, published in {@code ledger_key} before the event store can sign anything
+   * with them, so that no entry is ever signed by a key the table does not list yet.
+   */
   @Bean
+  @DependsOnDatabaseInitialization
   LedgerIdentity ledgerIdentity(
-      @Value("${ledger.keys-dir}") Path keysDir, @Value("${ledger.origin}") String origin) {
-    return KeyDirectory.loadOrCreate(keysDir, origin);
+      DataSource dataSource,
+      @Value("${ledger.keys-dir}") Path keysDir,
+      @Value("${ledger.origin}") String origin) {
+    LedgerIdentity identity = KeyDirectory.loadOrCreate(keysDir, origin);
+    PublishedKeys.publish(dataSource, identity);
+    return identity;
   }
 
   /** Replaces Axon's JDBC engine with the same engine that also writes the chain. */
@@ -85,9 +96,18 @@ class AuditChainConfiguration {
     return new MerkleSequencer(connectionProvider, checkpointer);
   }
 
+  /**
+   * A failure in the sequencer must stop it and be retried, never be logged and skipped: Axon's
+   * default for event handlers is to log and go on, which would leave a committed event out of the
+   * log for good.
+   */
   @Bean
-  ApplicationRunner publishKeys(DataSource dataSource, LedgerIdentity identity) {
-    return arguments -> PublishedKeys.publish(dataSource, identity);
+  ConfigurerModule sequencerFailuresPropagate() {
+    return configurer ->
+        configurer
+            .eventProcessing()
+            .registerListenerInvocationErrorHandler(
+                MerkleSequencer.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
   }
 
   @Bean

@@ -14,10 +14,11 @@ import org.springframework.context.annotation.Primary;
 /**
  * Points Axon's JDBC event store and token store at our snake_case tables.
  *
- * <p>Axon's Spring Boot auto-configuration builds the {@code JdbcEventStorageEngine} and the {@code
- * JdbcTokenStore} itself and takes the schemas and the exception resolver from these beans. The
- * tables are created by Flyway (see {@code db/migration} in the ledger module), never by Axon or
- * Hibernate, so their column types are ours: {@code bytea}, not {@code oid}.
+ * <p>Axon's Spring Boot auto-configuration builds the {@code JdbcTokenStore} from these beans; the
+ * event store ({@code ChainingEventStorageEngine}, built in {@code AuditChainConfiguration}) takes
+ * the same schema and exception resolver. The tables are created by Flyway (see {@code
+ * db/migration} in the ledger module), never by Axon or Hibernate, so their column types are ours:
+ * {@code bytea}, not {@code oid}.
  */
 @Configuration(proxyBeanMethods = false)
 class EventStoreConfiguration {
