@@ -11,8 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.common.stream.BlockingStream;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
@@ -32,6 +30,7 @@ import org.carbonledger.projects.ProjectCommand.IssueBatch;
 import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.testsupport.StoredEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -226,15 +225,6 @@ class CreditLifecyclePostgresIT {
   }
 
   private List<Object> allEvents() {
-    List<Object> payloads = new ArrayList<>();
-    try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
-      while (stream.hasNextAvailable()) {
-        payloads.add(stream.nextAvailable().getPayload());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return payloads;
+    return StoredEvents.payloads(eventStore);
   }
 }

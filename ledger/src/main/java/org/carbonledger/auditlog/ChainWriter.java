@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -16,6 +17,8 @@ import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntrySigner;
 import org.carbonledger.chain.Hashing;
 import org.carbonledger.chain.SignedEntry;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Writes the chain entry of every event as it is stored: the canonical envelope, its hash linked to
@@ -27,8 +30,27 @@ import org.carbonledger.chain.SignedEntry;
  */
 public final class ChainWriter {
 
+  /** How many streams' last committed links are remembered. */
+  private static final int REMEMBERED_STREAMS = 100_000;
+
   private final String origin;
   private final EntrySigner signer;
+
+  /**
+   * The last committed entry of recently written streams, so that the next event of a stream
+   * usually links without a read. It is filled from Spring's {@code afterCommit}, which runs only
+   * once the outermost transaction has really committed, never from a unit of work's own "commit",
+   * which may sit inside an outer transaction that later rolls back. A link is used only for
+   * exactly the preceding sequence number, which once committed never changes; another node writing
+   * the stream meanwhile only makes the link unused, never wrong.
+   */
+  private final Map<String, Link> committed =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Link> eldest) {
+          return size() > REMEMBERED_STREAMS;
+        }
+      };
 
   private record Link(long sequence, byte[] hash) {}
 
@@ -94,16 +116,30 @@ public final class ChainWriter {
       }
       insert.executeBatch();
     }
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              synchronized (committed) {
+                committed.putAll(lastInBatch);
+              }
+            }
+          });
+    }
   }
 
   private byte[] previousHash(
       Connection connection, Map<String, Link> lastInBatch, String streamId, long sequence)
       throws SQLException {
-    // Within one unit of work the preceding entry may be one appended just now; otherwise it is
-    // read from the table. No cache of committed links is kept across units of work: a unit of
-    // work can "commit" inside an outer transaction that later rolls back, and a cached link to
-    // an entry that was never stored would break the chain.
+    // The preceding entry may be one appended just now in this batch, one this node saw commit,
+    // or else one read from the table.
     Link link = lastInBatch.get(streamId);
+    if (link == null) {
+      synchronized (committed) {
+        link = committed.get(streamId);
+      }
+    }
     if (link != null && link.sequence() == sequence - 1) {
       return link.hash();
     }

@@ -1,11 +1,8 @@
 package org.carbonledger.testsupport;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.carbonledger.accounts.Account;
 import org.carbonledger.accounts.AccountCheck;
@@ -57,17 +54,7 @@ public final class InMemoryLedger implements AutoCloseable {
 
   /** Every payload stored so far, in global order. */
   public List<Object> events() {
-    List<Object> payloads = new ArrayList<>();
-    try (BlockingStream<TrackedEventMessage<?>> stream =
-        configuration.eventStore().openStream(null)) {
-      while (stream.hasNextAvailable()) {
-        payloads.add(stream.nextAvailable().getPayload());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return payloads;
+    return StoredEvents.payloads(configuration.eventStore());
   }
 
   @Override
