@@ -47,7 +47,7 @@ class EmbeddedDefaultIT {
     assertThat(http.getForObject("/actuator/health", Map.class)).containsEntry("status", "UP");
     Map<String, Object> info = http.getForObject("/actuator/info", Map.class);
     assertThat((Map<String, Object>) info.get("eventStore"))
-        .containsEntry("events", 1)
+        .containsEntry("lastGlobalIndex", 1)
         .hasEntrySatisfying(
             "database", database -> assertThat(database.toString()).startsWith("H2"));
     assertThat(Files.exists(dataDir.resolve("ledger.mv.db"))).isTrue();

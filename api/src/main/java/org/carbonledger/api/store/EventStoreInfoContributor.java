@@ -37,8 +37,10 @@ class EventStoreInfoContributor implements InfoContributor {
               metaData ->
                   metaData.getDatabaseProductName() + " " + metaData.getDatabaseProductVersion()));
       store.put(
-          "events",
-          jdbc.queryForObject("SELECT count(*) FROM " + LedgerTables.DOMAIN_EVENTS, Long.class));
+          "lastGlobalIndex",
+          jdbc.queryForObject(
+              "SELECT coalesce(max(global_index), 0) FROM " + LedgerTables.DOMAIN_EVENTS,
+              Long.class));
     } catch (Exception e) {
       // The info endpoint must answer even when the database does not; health reports that.
       store.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
