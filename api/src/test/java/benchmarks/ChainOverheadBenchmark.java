@@ -2,7 +2,6 @@ package benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,11 +13,7 @@ import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
 import org.carbonledger.api.LedgerApplication;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
-import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
-import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
-import org.carbonledger.projects.ProjectCommand.ApproveProject;
-import org.carbonledger.projects.ProjectCommand.IssueBatch;
-import org.carbonledger.projects.ProjectCommand.RegisterProject;
+import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -141,24 +136,10 @@ public final class ChainOverheadBenchmark {
     commands.sendAndWait(new OpenAccount("bench-op", HolderType.OPERATOR, "Operator", "CN-HB"));
     commands.sendAndWait(new OpenAccount("bench-a", HolderType.ENTERPRISE, "A", "CN-HB"));
     commands.sendAndWait(new OpenAccount("bench-b", HolderType.ENTERPRISE, "B", "CN-HB"));
-    commands.sendAndWait(new FileMethodology("bench-m", "1", "Bench", "transport", "g"));
-    commands.sendAndWait(new ApproveMethodology("bench-m", "panel", "ref"));
-    commands.sendAndWait(
-        new RegisterProject("BENCH", "Bench", "bench-op", "bench-m", "CN-HB", null, "Wuhan"));
-    commands.sendAndWait(new ApproveProject("BENCH", "operator"));
+    RegistrySetup.approvedProject(commands::sendAndWait, "BENCH", "bench-op");
     List<String> batches = new ArrayList<>();
     for (int i = 0; i < clients * BATCHES_PER_CLIENT; i++) {
-      batches.add(
-          commands.sendAndWait(
-              new IssueBatch(
-                  "BENCH",
-                  LocalDate.of(2026, 1, 1),
-                  LocalDate.of(2026, 3, 31),
-                  "VR",
-                  "verifier",
-                  10_000_000,
-                  "bench-a",
-                  null)));
+      batches.add(RegistrySetup.issue(commands::sendAndWait, "BENCH", 10_000_000, "bench-a"));
     }
     return batches;
   }

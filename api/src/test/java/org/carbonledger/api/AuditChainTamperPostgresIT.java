@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
@@ -23,11 +22,7 @@ import org.carbonledger.chain.SignedEntry;
 import org.carbonledger.credits.BatchCommand.RetireCredits;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.RetirementPurpose;
-import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
-import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
-import org.carbonledger.projects.ProjectCommand.ApproveProject;
-import org.carbonledger.projects.ProjectCommand.IssueBatch;
-import org.carbonledger.projects.ProjectCommand.RegisterProject;
+import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,21 +227,8 @@ class AuditChainTamperPostgresIT {
     commands.sendAndWait(new OpenAccount("t-green", HolderType.PLATFORM, "Green Trips", "CN-HB"));
     commands.sendAndWait(
         new OpenAccount("t-marathon", HolderType.ORGANISER, "Wuhan Marathon", "CN-HB"));
-    commands.sendAndWait(new FileMethodology("t-m", "1.0", "Trips", "transport", "g CO2e"));
-    commands.sendAndWait(new ApproveMethodology("t-m", "panel", "review"));
-    commands.sendAndWait(
-        new RegisterProject("TAMPER-P", "Cycling", "t-green", "t-m", "CN-HB", null, "Wuhan"));
-    commands.sendAndWait(new ApproveProject("TAMPER-P", "operator"));
-    commands.sendAndWait(
-        new IssueBatch(
-            "TAMPER-P",
-            LocalDate.of(2026, 1, 1),
-            LocalDate.of(2026, 3, 31),
-            "VR-1",
-            "CEC",
-            100,
-            "t-green",
-            null));
+    RegistrySetup.approvedProject(commands::sendAndWait, "TAMPER-P", "t-green");
+    RegistrySetup.issue(commands::sendAndWait, "TAMPER-P", 100, "t-green");
     commands.sendAndWait(
         new TransferCredits("TAMPER-P-B1", "tr-1", "t-green", "t-marathon", 60, null));
     for (int i = 1; i <= 5; i++) {

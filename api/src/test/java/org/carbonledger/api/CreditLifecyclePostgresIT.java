@@ -30,6 +30,7 @@ import org.carbonledger.projects.ProjectCommand.IssueBatch;
 import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.StoredEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -154,23 +155,8 @@ class CreditLifecyclePostgresIT {
     commands.sendAndWait(new OpenAccount("race-op", HolderType.OPERATOR, "Operator", "CN-HB"));
     commands.sendAndWait(new OpenAccount("race-a", HolderType.ENTERPRISE, "A", "CN-HB"));
     commands.sendAndWait(new OpenAccount("race-b", HolderType.ENTERPRISE, "B", "CN-HB"));
-    commands.sendAndWait(new FileMethodology("race-m", "1", "m", "s", "q"));
-    commands.sendAndWait(new ApproveMethodology("race-m", "panel", "ref"));
-    commands.sendAndWait(
-        new RegisterProject("race-p", "p", "race-op", "race-m", "CN-HB", null, "x"));
-    commands.sendAndWait(new ApproveProject("race-p", "op"));
-    String batchId =
-        commands.sendAndWait(
-            new IssueBatch(
-                "race-p",
-                LocalDate.of(2026, 1, 1),
-                LocalDate.of(2026, 1, 31),
-                "r",
-                "v",
-                25,
-                "race-a",
-                null));
-
+    RegistrySetup.approvedProject(commands::sendAndWait, "race-p", "race-op");
+    String batchId = RegistrySetup.issue(commands::sendAndWait, "race-p", 25, "race-a");
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<Boolean>> attempts = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

@@ -193,14 +193,6 @@ public final class BatchHoldings {
     }
   }
 
-  public String batchId() {
-    return batchId;
-  }
-
-  public SerialBlock issuedBlock() {
-    return issued;
-  }
-
   public long issued() {
     return issued.count();
   }

@@ -18,7 +18,6 @@ import org.carbonledger.credits.BatchEvent.BatchIssued;
 public final class SupplyCheck {
 
   private final Map<String, BatchHoldings> batches = new TreeMap<>();
-  private long events;
 
   /**
    * Applies one event of the ledger.
@@ -29,7 +28,6 @@ public final class SupplyCheck {
     if (!(payload instanceof BatchEvent event)) {
       return;
     }
-    events++;
     if (event instanceof BatchIssued issued) {
       if (batches.containsKey(issued.batchId())) {
         throw new SupplyInvariantViolation(issued.batchId(), "issued twice");
@@ -57,11 +55,6 @@ public final class SupplyCheck {
   /** The holdings of every batch seen, by batch id. */
   public Map<String, BatchHoldings> batches() {
     return Collections.unmodifiableMap(batches);
-  }
-
-  /** The number of batch events applied. */
-  public long events() {
-    return events;
   }
 
   /** The supply of the whole ledger. */

@@ -3,7 +3,6 @@ package org.carbonledger.credits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,14 +23,10 @@ import org.carbonledger.accounts.HolderType;
 import org.carbonledger.credits.BatchCommand.CancelCredits;
 import org.carbonledger.credits.BatchCommand.RetireCredits;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
-import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
-import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
-import org.carbonledger.projects.ProjectCommand.ApproveProject;
-import org.carbonledger.projects.ProjectCommand.IssueBatch;
-import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 import org.carbonledger.testsupport.InMemoryLedger;
+import org.carbonledger.testsupport.RegistrySetup;
 
 /**
  * Random sequences of issuance, transfer, retirement and cancellation across several accounts and
@@ -51,8 +46,6 @@ class SupplyPropertyTest {
   @BeforeProperty
   void startLedger() {
     ledger = new InMemoryLedger();
-    ledger.send(new FileMethodology("m", "1.0", "Cycling", "transport", "g CO2e per km"));
-    ledger.send(new ApproveMethodology("m", "Expert panel", "review-1"));
     for (String account : ACCOUNTS) {
       ledger.send(new OpenAccount(account, HolderType.ENTERPRISE, account, "CN-HB"));
     }
@@ -105,9 +98,7 @@ class SupplyPropertyTest {
   void everySerialIsAlwaysInExactlyOnePlaceAndSupplyAddsUp(
       @ForAll("histories") List<Step> history) {
     String project = "p" + (++run);
-    ledger.send(
-        new RegisterProject(project, "Project " + run, "alpha", "m", "CN-HB", null, "Wuhan"));
-    ledger.send(new ApproveProject(project, "Operator"));
+    RegistrySetup.approvedProject(ledger::send, project, "alpha");
 
     List<String> batches = new ArrayList<>();
     Map<String, TreeMap<Long, String>> model = new HashMap<>();
@@ -116,17 +107,7 @@ class SupplyPropertyTest {
     for (Step step : history) {
       if (step instanceof Issue issue) {
         String account = ACCOUNTS.get(issue.account());
-        String batchId =
-            ledger.send(
-                new IssueBatch(
-                    project,
-                    LocalDate.of(2026, 1, 1),
-                    LocalDate.of(2026, 3, 31),
-                    "report",
-                    "verifier",
-                    issue.quantity(),
-                    account,
-                    null));
+        String batchId = RegistrySetup.issue(ledger::send, project, issue.quantity(), account);
         batches.add(batchId);
         TreeMap<Long, String> serials = new TreeMap<>();
         for (long serial = 1; serial <= issue.quantity(); serial++) {
