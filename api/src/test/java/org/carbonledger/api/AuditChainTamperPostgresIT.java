@@ -2,16 +2,14 @@ package org.carbonledger.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
-import org.carbonledger.audit.verify.DatabaseVerifier;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.VerificationReport;
 import org.carbonledger.auditlog.Checkpointer;
@@ -23,7 +21,6 @@ import org.carbonledger.credits.BatchCommand.RetireCredits;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.RetirementPurpose;
 import org.carbonledger.testsupport.RegistrySetup;
-import org.carbonledger.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,7 +46,6 @@ class AuditChainTamperPostgresIT {
 
   private static final String BATCH = "batch:TAMPER-P-B1";
   private static boolean ledgerWritten;
-  private static int copies;
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) {
@@ -60,19 +56,19 @@ class AuditChainTamperPostgresIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired Checkpointer checkpointer;
 
-  private String copyUrl;
+  private LedgerCopy copy;
 
   @BeforeEach
   void aCheckpointedLedgerAndACopyToTamperWith() throws Exception {
     synchronized (AuditChainTamperPostgresIT.class) {
       if (!ledgerWritten) {
         writeLedger();
-        awaitEverythingLogged();
+        LedgerCopy.awaitEverythingLogged(jdbc);
         checkpointer.checkpoint();
         ledgerWritten = true;
       }
     }
-    copyUrl = copyOfTheLedger();
+    copy = LedgerCopy.of(jdbc);
   }
 
   @Test
@@ -157,16 +153,14 @@ class AuditChainTamperPostgresIT {
     // An insider rewrites a retirement's beneficiary and signs the new entry with a key of his
     // own: the hash and signature are consistent, but the key was never published.
     byte[] stored =
-        queryCopy(
+        copy.queryBytes(
             "SELECT entry FROM chain_entry WHERE stream_id = '"
                 + BATCH
                 + "' AND sequence_number = 3");
     Entry original = EntryCodec.decode(stored);
-    String payload = new String(original.payload(), java.nio.charset.StandardCharsets.UTF_8);
+    String payload = new String(original.payload(), StandardCharsets.UTF_8);
     byte[] forgedPayload =
-        payload
-            .replace("Wuhan Marathon", "Someone Else")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        payload.replace("Wuhan Marathon", "Someone Else").getBytes(StandardCharsets.UTF_8);
     Entry forged =
         new Entry(
             original.origin(),
@@ -179,24 +173,16 @@ class AuditChainTamperPostgresIT {
             original.actor(),
             original.idempotencyKey(),
             original.previousHash());
-    SignedEntry resigned =
+    copy.resign(
+        BATCH,
+        3,
         SignedEntry.sign(
-            forged, Ed25519Signer.generate(original.origin() + "/entries", new SecureRandom()));
-    try (Connection connection = DriverManager.getConnection(copyUrl, user(), password());
-        var update =
-            connection.prepareStatement(
-                "UPDATE chain_entry SET entry = ?, entry_hash = ?, key_id = ?, signature = ?"
-                    + " WHERE stream_id = ? AND sequence_number = 3");
+            forged, Ed25519Signer.generate(original.origin() + "/entries", new SecureRandom())));
+    try (Connection connection = copy.connect();
         var event =
             connection.prepareStatement(
                 "UPDATE domain_event_entry SET payload = ? WHERE aggregate_identifier = ?"
                     + " AND sequence_number = 3")) {
-      update.setBytes(1, forged.canonicalBytes());
-      update.setBytes(2, resigned.entryHash());
-      update.setString(3, resigned.keyId());
-      update.setBytes(4, resigned.signature());
-      update.setString(5, BATCH);
-      update.executeUpdate();
       event.setBytes(1, forgedPayload);
       event.setString(2, BATCH);
       event.executeUpdate();
@@ -250,60 +236,12 @@ class AuditChainTamperPostgresIT {
     }
   }
 
-  private void awaitEverythingLogged() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      Long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
-      Long leaves = jdbc.queryForObject("SELECT count(*) FROM merkle_leaf", Long.class);
-      if (events.equals(leaves)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the sequencer did not log every event within 30 s");
-  }
-
-  /** Copies the ledger's tables into a schema of their own and returns a URL that uses it. */
-  private String copyOfTheLedger() {
-    String live = jdbc.queryForObject("SELECT current_schema()", String.class);
-    String url = TestPostgres.get().newSchema("tamper_copy_" + (++copies));
-    String copy = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
-    for (String table :
-        List.of(
-            "domain_event_entry",
-            "chain_entry",
-            "merkle_leaf",
-            "merkle_node",
-            "log_checkpoint",
-            "ledger_key")) {
-      jdbc.execute(
-          "CREATE TABLE " + copy + "." + table + " AS SELECT * FROM " + live + "." + table);
-    }
-    return url;
-  }
-
   private void tamper(String... statements) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(copyUrl, user(), password())) {
-      for (String statement : statements) {
-        connection.createStatement().execute(statement);
-      }
-    }
+    copy.tamper(statements);
   }
 
   private VerificationReport verify() throws SQLException {
-    try (Connection connection = DriverManager.getConnection(copyUrl, user(), password())) {
-      connection.setAutoCommit(false);
-      connection.setReadOnly(true);
-      return new DatabaseVerifier(connection, n -> {}).verify();
-    }
-  }
-
-  private byte[] queryCopy(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(copyUrl, user(), password());
-        var rows = connection.createStatement().executeQuery(sql)) {
-      rows.next();
-      return rows.getBytes(1);
-    }
+    return copy.verify();
   }
 
   private long leafOf(String streamId, long sequence) {
@@ -321,21 +259,7 @@ class AuditChainTamperPostgresIT {
         streamId);
   }
 
-  /** "KIND stream#sequence leaf N", the location a finding gives. */
   private String location(Finding finding) {
-    String where = finding.streamId() == null ? "-" : finding.streamId() + "#" + finding.sequence();
-    return finding.kind()
-        + " "
-        + where
-        + " leaf "
-        + (finding.leafIndex() == null ? "-" : finding.leafIndex());
-  }
-
-  private static String user() {
-    return TestPostgres.get().user();
-  }
-
-  private static String password() {
-    return TestPostgres.get().password();
+    return LedgerCopy.location(finding);
   }
 }

@@ -10,9 +10,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.serialization.Serializer;
+import org.carbonledger.auditlog.SigningKeysEvent.SigningKeyRotated;
 import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntrySigner;
 import org.carbonledger.chain.Hashing;
@@ -33,8 +37,22 @@ public final class ChainWriter {
   /** How many streams' last committed links are remembered. */
   private static final int REMEMBERED_STREAMS = 100_000;
 
+  /** How long a write waits for a key rotation to finish before it gives up. */
+  private static final long ROTATION_WAIT_SECONDS = 30;
+
   private final String origin;
-  private final EntrySigner signer;
+
+  /** The key that signs entries now; replaced only under the rotation lock's write side. */
+  private volatile EntrySigner signer;
+
+  /**
+   * Keeps a key rotation apart from every other write. Each transaction that appends entries holds
+   * the read side from its append until it completes; a rotation takes the write side, so it waits
+   * for every transaction still in flight and holds back new ones until the new key is in place.
+   * Without it, an entry signed with the old key could commit after the rotation event, land on a
+   * later leaf, and be rejected by every verifier as signed outside its key's range.
+   */
+  private final ReentrantReadWriteLock rotation = new ReentrantReadWriteLock();
 
   /**
    * The last committed entry of recently written streams, so that the next event of a stream
@@ -59,6 +77,31 @@ public final class ChainWriter {
     this.signer = signer;
   }
 
+  /** The key id of the key that signs entries now. */
+  public String signingKeyId() {
+    return signer.keyId();
+  }
+
+  /**
+   * Runs a key rotation alone: once every transaction in flight has completed, and while no other
+   * can append. The rotation's own event is appended from inside {@code rotation} on this thread
+   * and is signed with the current key; if it commits, the returned key signs from then on.
+   *
+   * @param rotation stores the rotation event, in a transaction that has committed when it returns,
+   *     and returns the key that signs from then on
+   * @return what {@code rotation} returned
+   */
+  public EntrySigner rotate(Supplier<EntrySigner> rotation) {
+    this.rotation.writeLock().lock();
+    try {
+      EntrySigner next = rotation.get();
+      signer = next;
+      return next;
+    } finally {
+      this.rotation.writeLock().unlock();
+    }
+  }
+
   /**
    * Appends the chain entries of events that are being stored through {@code connection}, in the
    * same transaction.
@@ -71,6 +114,7 @@ public final class ChainWriter {
   public void append(
       Connection connection, List<? extends EventMessage<?>> events, Serializer serializer)
       throws SQLException {
+    holdAgainstRotation();
     // Hashes of entries appended earlier in this same batch, by stream: a unit of work may
     // append several events to one stream, and they are not yet readable back one by one.
     Map<String, Link> lastInBatch = new HashMap<>();
@@ -103,6 +147,17 @@ public final class ChainWriter {
                 metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
                 previous);
         SignedEntry signed = SignedEntry.sign(entry, signer);
+        if (event.getPayload() instanceof SigningKeyRotated rotated) {
+          if (rotated.purpose() == KeyPurpose.ENTRY
+              && !rotated.retiredKeyId().equals(signed.keyId())) {
+            throw new IllegalStateException(
+                "a rotation must retire the key that signs it, "
+                    + signed.keyId()
+                    + ", not "
+                    + rotated.retiredKeyId());
+          }
+          PublishedKeys.recordRotation(connection, rotated, event.getIdentifier());
+        }
         lastInBatch.put(streamId, new Link(sequence, signed.entryHash()));
 
         insert.setString(1, streamId);
@@ -126,6 +181,34 @@ public final class ChainWriter {
               }
             }
           });
+    }
+  }
+
+  /**
+   * Takes the rotation lock's read side until the surrounding transaction completes, or just long
+   * enough to be sure no rotation is running when there is no transaction to wait for.
+   */
+  private void holdAgainstRotation() {
+    ReentrantReadWriteLock.ReadLock read = rotation.readLock();
+    try {
+      if (!read.tryLock(ROTATION_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "a signing key rotation did not finish within " + ROTATION_WAIT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a signing key rotation ran", e);
+    }
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+              read.unlock();
+            }
+          });
+    } else {
+      read.unlock();
     }
   }
 

@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.carbonledger.chain.Ed25519Signer;
 import org.carbonledger.chain.merkle.MerkleProofs;
 import org.carbonledger.chain.note.Checkpoint;
 import org.carbonledger.chain.note.NoteSigner;
@@ -26,7 +29,19 @@ import org.carbonledger.chain.note.SignedNote;
 public final class Checkpointer {
 
   private final DataSource dataSource;
-  private final LedgerIdentity identity;
+  private final String origin;
+
+  /**
+   * The checkpoint keys this service holds, by key id. Each checkpoint is signed by the key that
+   * {@code ledger_key} makes valid at its last leaf, so that after a rotation the checkpoint that
+   * first covers the rotation event is still signed by the retiring key, which thereby vouches for
+   * its successor.
+   */
+  private final Map<String, Ed25519Signer> logKeys = new ConcurrentHashMap<>();
+
+  /** The newest checkpoint key, which the next rotation retires. */
+  private volatile String currentLogKeyId;
+
   private final long everyLeaves;
   private volatile long lastCheckpointSize = -1;
 
@@ -44,8 +59,28 @@ public final class Checkpointer {
       throw new IllegalArgumentException("everyLeaves must be at least 1");
     }
     this.dataSource = dataSource;
-    this.identity = identity;
+    this.origin = identity.origin();
+    addLogKey(identity.logKey());
+    this.currentLogKeyId = identity.logKey().keyId();
     this.everyLeaves = everyLeaves;
+  }
+
+  /** Makes a rotated-in checkpoint key available for the checkpoints it becomes valid for. */
+  public void addLogKey(Ed25519Signer key) {
+    logKeys.put(key.keyId(), key);
+  }
+
+  /** The key id of the newest checkpoint key, which the next rotation retires. */
+  public String currentLogKeyId() {
+    return currentLogKeyId;
+  }
+
+  /** Records that the rotation to a key added with {@link #addLogKey} has committed. */
+  public void makeCurrent(String keyId) {
+    if (!logKeys.containsKey(keyId)) {
+      throw new IllegalArgumentException("key " + keyId + " was never added");
+    }
+    currentLogKeyId = keyId;
   }
 
   /** Whether a log of {@code size} leaves has grown enough since the last checkpoint. */
@@ -85,8 +120,8 @@ public final class Checkpointer {
         }
         byte[] root = MerkleProofs.root(nodes, size);
         SignedNote note =
-            Checkpoint.of(identity.origin(), size, root)
-                .sign(List.of(NoteSigner.of(identity.logKey())));
+            Checkpoint.of(origin, size, root)
+                .sign(List.of(NoteSigner.of(keyFor(connection, size))));
         try (PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO log_checkpoint (tree_size, root_hash, note, created_at)"
@@ -113,6 +148,25 @@ public final class Checkpointer {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write a checkpoint of the Merkle log", e);
     }
+  }
+
+  private Ed25519Signer keyFor(Connection connection, long size) throws SQLException {
+    String keyId = PublishedKeys.checkpointKeyFor(connection, size);
+    if (keyId == null) {
+      throw new IllegalStateException(
+          "no published checkpoint key is valid for a checkpoint of size " + size);
+    }
+    Ed25519Signer key = logKeys.get(keyId);
+    if (key == null) {
+      throw new IllegalStateException(
+          "the checkpoint key valid for size "
+              + size
+              + " is "
+              + keyId
+              + ", which this service"
+              + " does not hold");
+    }
+    return key;
   }
 
   private static long latestSize(Connection connection) throws SQLException {

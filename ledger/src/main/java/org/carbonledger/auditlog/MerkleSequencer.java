@@ -124,6 +124,10 @@ public final class MerkleSequencer {
           leaves.setLong(4, signed.entry().sequence());
           leaves.setBytes(5, leafHash);
           leaves.addBatch();
+          if (SigningKeys.STREAM_ID.equals(signed.entry().streamId())) {
+            // A key rotation takes effect at the leaf it gets here, in this same transaction.
+            PublishedKeys.markLogged(connection, eventIdentifier, edge.size);
+          }
           edge.append(nodes, leafHash);
         }
         leaves.executeBatch();

@@ -51,7 +51,12 @@ public enum RejectionCode {
   /** Only the footprint's own organiser may retire against it. */
   FOOTPRINT_NOT_OWNED(403),
   /** The retirement exceeds what the footprint still needs by a whole tonne or more. */
-  FOOTPRINT_OVERCOVERED(409);
+  FOOTPRINT_OVERCOVERED(409),
+
+  /** A key rotation names a retiring key that is not the purpose's current key. */
+  KEY_NOT_CURRENT(409),
+  /** A key rotation brings in a key the ledger has used before. */
+  KEY_ALREADY_USED(409);
 
   private final int httpStatus;
 

@@ -16,6 +16,7 @@ public final class StreamIds {
   public static final String PROJECT = "project";
   public static final String BATCH = "batch";
   public static final String FOOTPRINT = "footprint";
+  public static final String SIGNING_KEYS = "signing-keys";
 
   private StreamIds() {}
 

@@ -67,6 +67,7 @@ class MerkleSequencerPostgresIT {
         events.add(event(stream, i, new AccountFrozen("a" + account, "reason " + i)));
       }
     }
+    PublishedKeys.publishFirst(dataSource, identity);
     try (Connection connection = connections.getConnection()) {
       new ChainWriter(ORIGIN, identity.entryKey()).append(connection, events, serializer);
     }

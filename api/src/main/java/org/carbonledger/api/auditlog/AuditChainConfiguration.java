@@ -1,7 +1,9 @@
 package org.carbonledger.api.auditlog;
 
 import java.nio.file.Path;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
@@ -19,11 +21,15 @@ import org.carbonledger.auditlog.ChainWriter;
 import org.carbonledger.auditlog.ChainingEventStorageEngine;
 import org.carbonledger.auditlog.Checkpointer;
 import org.carbonledger.auditlog.KeyDirectory;
+import org.carbonledger.auditlog.KeyPurpose;
+import org.carbonledger.auditlog.KeyRotation;
 import org.carbonledger.auditlog.LedgerIdentity;
 import org.carbonledger.auditlog.MerkleSequencer;
 import org.carbonledger.auditlog.PublishedKeys;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -37,19 +43,32 @@ import org.springframework.scheduling.annotation.Scheduled;
 @EnableScheduling
 class AuditChainConfiguration {
 
+  @Bean
+  KeyDirectory keyDirectory(
+      @Value("${ledger.keys-dir}") Path keysDir, @Value("${ledger.origin}") String origin) {
+    return KeyDirectory.at(keysDir, origin);
+  }
+
   /**
-   * The ledger's keys, published in {@code ledger_key} before the event store can sign anything
-   * with them, so that no entry is ever signed by a key the table does not list yet.
+   * The ledger's current keys. A new ledger's first keys are published in {@code ledger_key} before
+   * the event store can sign anything with them, so that no entry is ever signed by a key the table
+   * does not list. A ledger that has keys must find them in the keys directory, or the service does
+   * not start.
    */
   @Bean
   @DependsOnDatabaseInitialization
-  LedgerIdentity ledgerIdentity(
-      DataSource dataSource,
-      @Value("${ledger.keys-dir}") Path keysDir,
-      @Value("${ledger.origin}") String origin) {
-    LedgerIdentity identity = KeyDirectory.loadOrCreate(keysDir, origin);
-    PublishedKeys.publish(dataSource, identity);
+  LedgerIdentity ledgerIdentity(DataSource dataSource, KeyDirectory keyDirectory) {
+    Map<KeyPurpose, String> current = PublishedKeys.current(dataSource);
+    LedgerIdentity identity = keyDirectory.open(current);
+    if (current.isEmpty()) {
+      PublishedKeys.publishFirst(dataSource, identity);
+    }
     return identity;
+  }
+
+  @Bean
+  ChainWriter chainWriter(LedgerIdentity identity) {
+    return new ChainWriter(identity.origin(), identity.entryKey());
   }
 
   /** Replaces Axon's JDBC engine with the same engine that also writes the chain. */
@@ -62,7 +81,7 @@ class AuditChainConfiguration {
       ConnectionProvider connectionProvider,
       TransactionManager transactionManager,
       EventSchema eventSchema,
-      LedgerIdentity identity) {
+      ChainWriter chainWriter) {
     return ChainingEventStorageEngine.create(
         JdbcEventStorageEngine.builder()
             .snapshotSerializer(defaultSerializer)
@@ -73,7 +92,7 @@ class AuditChainConfiguration {
             .schema(eventSchema),
         connectionProvider,
         transactionManager,
-        new ChainWriter(identity.origin(), identity.entryKey()));
+        chainWriter);
   }
 
   /** Copies a command's actor and idempotency key onto its events, and so into the chain. */
@@ -86,8 +105,40 @@ class AuditChainConfiguration {
   Checkpointer checkpointer(
       DataSource dataSource,
       LedgerIdentity identity,
+      KeyDirectory keyDirectory,
       @Value("${ledger.checkpoint.every-leaves}") long everyLeaves) {
-    return new Checkpointer(dataSource, identity, everyLeaves);
+    Checkpointer checkpointer = new Checkpointer(dataSource, identity, everyLeaves);
+    keyDirectory.retired(KeyPurpose.CHECKPOINT).forEach(checkpointer::addLogKey);
+    return checkpointer;
+  }
+
+  @Bean
+  KeyRotation keyRotation(
+      KeyDirectory keyDirectory,
+      ChainWriter chainWriter,
+      Checkpointer checkpointer,
+      CommandGateway commandGateway) {
+    // Axon's simple command bus runs the command on this thread, inside the rotation lock.
+    return new KeyRotation(
+        keyDirectory, chainWriter, checkpointer, command -> commandGateway.sendAndWait(command));
+  }
+
+  /**
+   * Rotates to the keys an operator staged in the keys directory, once the service has started. A
+   * staged key that cannot be rotated in stops the start: the operator meant to change keys.
+   */
+  @Bean
+  ApplicationRunner rotateStagedKeys(KeyRotation keyRotation) {
+    return arguments -> {
+      for (KeyPurpose purpose : KeyPurpose.values()) {
+        keyRotation
+            .rotateStaged(purpose, "a new key was staged in the keys directory")
+            .ifPresent(
+                keyId ->
+                    LoggerFactory.getLogger(AuditChainConfiguration.class)
+                        .info("rotated the {} key to {}", purpose.column(), keyId));
+      }
+    };
   }
 
   @Bean

@@ -16,12 +16,9 @@ import org.carbonledger.chain.ChainVerifier;
 import org.carbonledger.chain.ChainVerifier.LoggedEntry;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.Hashing;
-import org.carbonledger.chain.KeyRing;
-import org.carbonledger.chain.KeyRing.LedgerKey;
 import org.carbonledger.chain.SignedEntry;
 import org.carbonledger.chain.merkle.Rfc6962;
 import org.carbonledger.chain.note.Checkpoint;
-import org.carbonledger.chain.note.NoteVerifierKey;
 
 /**
  * Checks a ledger's database without trusting the service that wrote it: every stored event against
@@ -51,8 +48,8 @@ public final class DatabaseVerifier {
 
   public VerificationReport verify() throws SQLException {
     long started = System.nanoTime();
-    Keys keys = loadKeys();
     long leafCount = count("SELECT count(*) FROM merkle_leaf");
+    KeyHistory keys = KeyHistory.load(connection, leafCount, findings);
     EntryCounts entries = verifyChains(keys, leafCount);
     findUnchainedEvents();
     List<StoredCheckpoint> checkpoints = verifyCheckpointSignatures(keys);
@@ -64,77 +61,17 @@ public final class DatabaseVerifier {
         entries.streams(),
         leaves,
         checkpoints.size(),
-        keys.ring().keys().size() + keys.logKeys().size(),
+        keys.size(),
         entries.notYetLogged(),
         (System.nanoTime() - started) / 1e9,
         List.copyOf(findings));
-  }
-
-  // --- keys ---------------------------------------------------------------------------------
-
-  private record Keys(String origin, KeyRing ring, List<NoteVerifierKey> logKeys) {}
-
-  private Keys loadKeys() throws SQLException {
-    List<LedgerKey> entryKeys = new ArrayList<>();
-    List<NoteVerifierKey> logKeys = new ArrayList<>();
-    String origin = null;
-    try (PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT key_id, key_name, purpose, public_key, valid_from, valid_until"
-                    + " FROM ledger_key ORDER BY valid_from, key_id");
-        ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        String keyId = rows.getString(1);
-        long until = rows.getLong(6);
-        if (rows.wasNull()) {
-          until = Long.MAX_VALUE;
-        }
-        try {
-          LedgerKey key =
-              new LedgerKey(rows.getString(2), rows.getBytes(4), rows.getLong(5), until);
-          if (!key.keyId().equals(keyId)) {
-            findings.add(
-                new Finding(
-                    "KEY_ID_MISMATCH",
-                    null,
-                    null,
-                    null,
-                    "ledger_key",
-                    keyId,
-                    "the published key's id is " + key.keyId()));
-          } else if ("checkpoint".equals(rows.getString(3))) {
-            logKeys.add(NoteVerifierKey.of(key));
-            origin = origin == null ? key.name() : origin;
-          } else {
-            entryKeys.add(key);
-          }
-        } catch (RuntimeException e) {
-          findings.add(
-              new Finding("MALFORMED_KEY", null, null, null, "ledger_key", keyId, e.getMessage()));
-        }
-      }
-    }
-    if (origin == null) {
-      findings.add(
-          new Finding(
-              "NO_CHECKPOINT_KEY",
-              null,
-              null,
-              null,
-              "ledger_key",
-              null,
-              "no checkpoint key is published, so the log's origin and checkpoints cannot be"
-                  + " checked"));
-      origin = "";
-    }
-    return new Keys(origin, KeyRing.of(entryKeys), logKeys);
   }
 
   // --- chains -------------------------------------------------------------------------------
 
   private record EntryCounts(long entries, long streams, long notYetLogged) {}
 
-  private EntryCounts verifyChains(Keys keys, long leafCount) throws SQLException {
+  private EntryCounts verifyChains(KeyHistory keys, long leafCount) throws SQLException {
     long entries = 0;
     long streams = 0;
     long notYetLogged = 0;
@@ -275,9 +212,10 @@ public final class DatabaseVerifier {
   }
 
   private void verifyStream(
-      Keys keys, String streamId, List<LoggedEntry> logged, Map<Long, Long> leafBySequence) {
+      KeyHistory keys, String streamId, List<LoggedEntry> logged, Map<Long, Long> leafBySequence) {
     for (ChainFailure failure :
-        ChainVerifier.verifyStream(keys.origin(), streamId, List.copyOf(logged), keys.ring())) {
+        ChainVerifier.verifyStream(
+            keys.origin(), streamId, List.copyOf(logged), keys.entryKeys())) {
       Long sequence = sequenceOf(failure);
       findings.add(
           new Finding(
@@ -350,7 +288,7 @@ public final class DatabaseVerifier {
 
   private record StoredCheckpoint(long size, byte[] root) {}
 
-  private List<StoredCheckpoint> verifyCheckpointSignatures(Keys keys) throws SQLException {
+  private List<StoredCheckpoint> verifyCheckpointSignatures(KeyHistory keys) throws SQLException {
     List<StoredCheckpoint> verified = new ArrayList<>();
     try (PreparedStatement query =
             connection.prepareStatement(
@@ -359,7 +297,9 @@ public final class DatabaseVerifier {
       while (rows.next()) {
         long size = rows.getLong(1);
         try {
-          Checkpoint checkpoint = Checkpoint.open(rows.getString(3), keys.origin(), keys.logKeys());
+          // Only the key valid at the checkpoint's last leaf may have signed it.
+          Checkpoint checkpoint =
+              Checkpoint.open(rows.getString(3), keys.origin(), keys.checkpointKeysFor(size));
           if (checkpoint.size() != size
               || !Arrays.equals(checkpoint.rootHash(), rows.getBytes(2))) {
             findings.add(

@@ -1,0 +1,388 @@
+package org.carbonledger.audit.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.carbonledger.chain.ChainException;
+import org.carbonledger.chain.Ed25519Primitives;
+import org.carbonledger.chain.Entry;
+import org.carbonledger.chain.EntryCodec;
+import org.carbonledger.chain.KeyIds;
+import org.carbonledger.chain.KeyRing;
+import org.carbonledger.chain.KeyRing.LedgerKey;
+import org.carbonledger.chain.SignedEntry;
+import org.carbonledger.chain.note.NoteVerifierKey;
+
+/**
+ * The keys a verifier accepts, and for which leaves (spec section 3.6): the ledger's first keys,
+ * then every key that a signed, logged {@code SigningKeyRotated} event introduced. If a rotation
+ * sits at leaf {@code L}, the retired key is valid up to and including {@code L} and the new key
+ * from {@code L + 1} on. An entry key is valid for the entries at those leaves; a checkpoint key
+ * for the checkpoints whose last leaf is there.
+ *
+ * <p>The ranges are derived from the log, never read from {@code ledger_key}: that table is only
+ * compared with them, and each disagreement is a finding.
+ */
+final class KeyHistory {
+
+  /** The stream of the ledger's key rotations and the type of their events. */
+  static final String ROTATION_STREAM = "signing-keys:ledger";
+
+  static final String ROTATION_EVENT = "SigningKeyRotated";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, List<Derived>> byPurpose = new LinkedHashMap<>();
+  private final List<Finding> findings;
+  private String origin = "";
+  private KeyRing entryKeys;
+
+  /** A key and its range as the log defines them; {@code until} is exclusive. */
+  private static final class Derived {
+    final String keyId;
+    final String name;
+    final byte[] publicKey;
+    final long from;
+
+    /** Whether {@code from} is only where the key's rotation will be logged at the earliest. */
+    final boolean provisional;
+
+    long until = Long.MAX_VALUE;
+
+    Derived(String keyId, String name, byte[] publicKey, long from, boolean provisional) {
+      this.keyId = keyId;
+      this.name = name;
+      this.publicKey = publicKey;
+      this.from = from;
+      this.provisional = provisional;
+    }
+  }
+
+  private record Published(
+      String keyId,
+      String name,
+      String purpose,
+      byte[] publicKey,
+      Long from,
+      Long until,
+      String introducedBy) {}
+
+  private KeyHistory(List<Finding> findings) {
+    this.findings = findings;
+    byPurpose.put("entry", new ArrayList<>());
+    byPurpose.put("checkpoint", new ArrayList<>());
+  }
+
+  /**
+   * Reads the first keys from {@code ledger_key} and follows the rotations in the log.
+   *
+   * @param leafCount the log's size: a rotation not logged yet takes effect there
+   * @param findings where disagreements are reported
+   */
+  static KeyHistory load(Connection connection, long leafCount, List<Finding> findings)
+      throws SQLException {
+    KeyHistory history = new KeyHistory(findings);
+    List<Published> published = history.readPublished(connection);
+    Map<String, List<Published>> firsts = new LinkedHashMap<>();
+    for (Published key : published) {
+      if (key.introducedBy() == null) {
+        firsts.computeIfAbsent(key.purpose(), p -> new ArrayList<>()).add(key);
+      }
+    }
+    for (List<Published> keys : firsts.values()) {
+      if (keys.size() == 1) {
+        history.trustFirst(keys.get(0));
+      } else {
+        // The table alone cannot tell which is the ledger's real first key, so none is trusted.
+        findings.add(
+            finding(
+                "AMBIGUOUS_FIRST_KEYS",
+                null,
+                keys.size()
+                    + " "
+                    + keys.get(0).purpose()
+                    + " keys claim to be the ledger's first: "
+                    + keys.stream().map(Published::keyId).toList()));
+      }
+    }
+    history.followRotations(connection, leafCount);
+    history.compare(published);
+    if (history.byPurpose.get("checkpoint").isEmpty()) {
+      findings.add(
+          finding(
+              "NO_CHECKPOINT_KEY",
+              null,
+              "no checkpoint key is published, so the log's origin and checkpoints cannot be"
+                  + " checked"));
+    }
+    return history;
+  }
+
+  /** The log's origin: the name of its first checkpoint key. */
+  String origin() {
+    return origin;
+  }
+
+  /** The entry keys with their ranges. */
+  KeyRing entryKeys() {
+    if (entryKeys != null) {
+      return entryKeys;
+    }
+    List<LedgerKey> keys = new ArrayList<>();
+    for (Derived key : byPurpose.get("entry")) {
+      keys.add(new LedgerKey(key.name, key.publicKey, key.from, key.until));
+    }
+    entryKeys = KeyRing.of(keys);
+    return entryKeys;
+  }
+
+  /** The checkpoint keys that may sign a checkpoint of {@code size} leaves. */
+  List<NoteVerifierKey> checkpointKeysFor(long size) {
+    List<NoteVerifierKey> keys = new ArrayList<>();
+    for (Derived key : byPurpose.get("checkpoint")) {
+      if (key.from <= size - 1 && size - 1 < key.until) {
+        keys.add(new NoteVerifierKey(key.name, key.publicKey));
+      }
+    }
+    return keys;
+  }
+
+  /** How many keys the history holds. */
+  int size() {
+    return byPurpose.values().stream().mapToInt(List::size).sum();
+  }
+
+  private List<Published> readPublished(Connection connection) throws SQLException {
+    List<Published> published = new ArrayList<>();
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT key_id, key_name, purpose, public_key, valid_from, valid_until,"
+                    + " introduced_by FROM ledger_key ORDER BY valid_from, key_id");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        published.add(
+            new Published(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getBytes(4),
+                rows.getObject(5, Long.class),
+                rows.getObject(6, Long.class),
+                rows.getString(7)));
+      }
+    }
+    return published;
+  }
+
+  private void trustFirst(Published key) {
+    List<Derived> keys = byPurpose.get(key.purpose());
+    if (keys == null) {
+      findings.add(finding("MALFORMED_KEY", key.keyId(), "unknown purpose " + key.purpose()));
+      return;
+    }
+    try {
+      String keyId = KeyIds.ledgerKeyId(key.name(), key.publicKey());
+      new LedgerKey(key.name(), key.publicKey(), 0, Long.MAX_VALUE); // checks the point
+      if (!keyId.equals(key.keyId())) {
+        findings.add(finding("KEY_ID_MISMATCH", key.keyId(), "the published key's id is " + keyId));
+        return;
+      }
+      long from = key.from() == null ? 0 : key.from();
+      keys.add(new Derived(keyId, key.name(), key.publicKey(), from, false));
+      if ("checkpoint".equals(key.purpose())) {
+        origin = key.name();
+      }
+    } catch (RuntimeException e) {
+      findings.add(finding("MALFORMED_KEY", key.keyId(), e.getMessage()));
+    }
+  }
+
+  private void followRotations(Connection connection, long leafCount) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT c.event_identifier, c.entry, c.key_id, l.leaf_index, c.entry_hash,"
+                + " c.signature FROM chain_entry c"
+                + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
+                + " WHERE c.stream_id = ? ORDER BY c.sequence_number")) {
+      query.setString(1, ROTATION_STREAM);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          Long leaf = rows.getObject(4, Long.class);
+          follow(
+              rows.getString(1),
+              rows.getBytes(2),
+              rows.getString(3),
+              rows.getBytes(5),
+              rows.getBytes(6),
+              leaf,
+              leafCount);
+        }
+      }
+    }
+  }
+
+  private void follow(
+      String eventId,
+      byte[] bytes,
+      String signedBy,
+      byte[] entryHash,
+      byte[] signature,
+      Long leaf,
+      long leafCount) {
+    Entry entry;
+    JsonNode payload;
+    try {
+      entry = EntryCodec.decode(bytes);
+      if (!ROTATION_EVENT.equals(entry.eventType())) {
+        return;
+      }
+      payload = JSON.readTree(entry.payload());
+    } catch (ChainException | IllegalArgumentException | IOException e) {
+      // A malformed entry is reported by the chain pass; it introduces no key.
+      return;
+    }
+    String purpose = text(payload, "purpose").toLowerCase(Locale.ROOT);
+    String retired = text(payload, "retiredKeyId");
+    String keyId = text(payload, "keyId");
+    String name = text(payload, "keyName");
+    List<Derived> keys = byPurpose.get(purpose);
+    byte[] publicKey;
+    try {
+      publicKey = Base64.getDecoder().decode(text(payload, "publicKey"));
+      new LedgerKey(name, publicKey, 0, Long.MAX_VALUE); // checks the name and the point
+      if (keys == null || !KeyIds.ledgerKeyId(name, publicKey).equals(keyId)) {
+        throw new IllegalArgumentException("its purpose or key id does not match its key");
+      }
+    } catch (RuntimeException e) {
+      findings.add(rotationFinding("MALFORMED_ROTATION", entry, leaf, eventId, e.getMessage()));
+      return;
+    }
+    // A rotation is followed only if the entry key it sits under really signed it; otherwise
+    // anyone who can write to the database could bring in a key of their own.
+    List<Derived> entryKeys = byPurpose.get("entry");
+    Derived signer = entryKeys.isEmpty() ? null : entryKeys.get(entryKeys.size() - 1);
+    if (signer == null
+        || !signer.keyId.equals(signedBy)
+        || !Arrays.equals(entry.hash(), entryHash)
+        || !Ed25519Primitives.verify(
+            signer.publicKey, SignedEntry.signatureMessage(entry.hash()), signature)) {
+      findings.add(
+          rotationFinding(
+              "ROTATION_NOT_SIGNED_BY_CURRENT_KEY",
+              entry,
+              leaf,
+              eventId,
+              "the rotation is not signed by the current entry key"
+                  + (signer == null ? "" : ", " + signer.keyId)
+                  + ", so the key it brings in is not trusted"));
+      return;
+    }
+    if (keyIdInUse(keyId)) {
+      findings.add(
+          rotationFinding("MALFORMED_ROTATION", entry, leaf, eventId, "it reuses key " + keyId));
+      return;
+    }
+    Derived current = keys.isEmpty() ? null : keys.get(keys.size() - 1);
+    if (current == null || !current.keyId.equals(retired)) {
+      findings.add(
+          rotationFinding(
+              "ROTATION_OF_NON_CURRENT_KEY",
+              entry,
+              leaf,
+              eventId,
+              "it retires "
+                  + retired
+                  + " but the current "
+                  + purpose
+                  + " key is "
+                  + (current == null ? "none" : current.keyId)));
+      return;
+    }
+    if (leaf == null) {
+      // Not logged yet: its leaf will be at the log's end or later. Until it is logged the old
+      // key stays valid, and the new key may only have signed entries that are not logged either.
+      keys.add(new Derived(keyId, name, publicKey, leafCount, true));
+    } else {
+      current.until = leaf + 1;
+      keys.add(new Derived(keyId, name, publicKey, leaf + 1, false));
+    }
+  }
+
+  private boolean keyIdInUse(String keyId) {
+    return byPurpose.values().stream()
+        .flatMap(List::stream)
+        .anyMatch(key -> key.keyId.equals(keyId));
+  }
+
+  /** Every rotated-in key must be published with the range the log gives it, and only those. */
+  private void compare(List<Published> published) {
+    Map<String, Published> byId = new LinkedHashMap<>();
+    published.forEach(key -> byId.put(key.keyId(), key));
+    for (List<Derived> keys : byPurpose.values()) {
+      for (Derived key : keys) {
+        Published row = byId.remove(key.keyId);
+        if (row == null) {
+          findings.add(
+              finding(
+                  "KEY_NOT_PUBLISHED",
+                  key.keyId,
+                  "a rotation introduced the key, but ledger_key does not list it"));
+          continue;
+        }
+        Long from = key.provisional ? null : key.from;
+        Long until = key.until == Long.MAX_VALUE ? null : key.until;
+        if (!Arrays.equals(row.publicKey(), key.publicKey)
+            || !Objects.equals(row.from(), from)
+            || !Objects.equals(row.until(), until)) {
+          findings.add(
+              finding(
+                  "PUBLISHED_KEY_DISAGREES",
+                  key.keyId,
+                  "ledger_key says ["
+                      + row.from()
+                      + ", "
+                      + row.until()
+                      + ") but the log makes it ["
+                      + from
+                      + ", "
+                      + until
+                      + ")"));
+        }
+      }
+    }
+    for (Published extra : byId.values()) {
+      findings.add(
+          finding(
+              "KEY_WITHOUT_ROTATION",
+              extra.keyId(),
+              "ledger_key lists the key, but no logged rotation introduced it"));
+    }
+  }
+
+  private static String text(JsonNode payload, String field) {
+    JsonNode value = payload.get(field);
+    return value == null || value.isNull() ? "" : value.asText();
+  }
+
+  private static Finding finding(String kind, String keyId, String message) {
+    return new Finding(kind, null, null, null, "ledger_key", keyId, message);
+  }
+
+  private static Finding rotationFinding(
+      String kind, Entry entry, Long leaf, String eventId, String message) {
+    return new Finding(
+        kind, entry.streamId(), entry.sequence(), leaf, "chain_entry", eventId, message);
+  }
+}
