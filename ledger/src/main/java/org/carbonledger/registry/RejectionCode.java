@@ -21,6 +21,8 @@ public enum RejectionCode {
   ACCOUNT_FROZEN(409),
   ACCOUNT_CLOSED(409),
   ACCOUNT_NOT_FROZEN(409),
+  /** The caller's credentials do not act for the account it names (OWASP API1). */
+  ACCOUNT_NOT_OWNED(403),
   /** The account's holder type may not do this, e.g. an individual declaring an event footprint. */
   HOLDER_TYPE_NOT_ALLOWED(403),
 

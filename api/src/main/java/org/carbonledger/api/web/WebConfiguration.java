@@ -1,0 +1,33 @@
+package org.carbonledger.api.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+  @Bean
+  IdempotencyRecords idempotencyRecords(JdbcTemplate jdbc) {
+    return new IdempotencyRecords(jdbc);
+  }
+
+  /** Axon's auto-configuration registers handler-interceptor beans with the command bus. */
+  @Bean
+  IdempotencyInterceptor idempotencyInterceptor(IdempotencyRecords records) {
+    return new IdempotencyInterceptor(records);
+  }
+
+  @Bean
+  org.carbonledger.api.transparency.TransparencyLog transparencyLog(JdbcTemplate jdbc) {
+    return new org.carbonledger.api.transparency.TransparencyLog(jdbc);
+  }
+
+  @Bean
+  LedgerWrites ledgerWrites(
+      CommandGateway commands, IdempotencyRecords records, ObjectMapper json) {
+    return new LedgerWrites(commands, records, json);
+  }
+}

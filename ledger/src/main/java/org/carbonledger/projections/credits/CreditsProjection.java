@@ -1,0 +1,432 @@
+package org.carbonledger.projections.credits;
+
+import static org.carbonledger.projections.ProjectionSql.timestamp;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.carbonledger.credits.BatchEvent.BatchIssued;
+import org.carbonledger.credits.BatchEvent.CreditsCancelled;
+import org.carbonledger.credits.BatchEvent.CreditsRetired;
+import org.carbonledger.credits.BatchEvent.CreditsTransferred;
+import org.carbonledger.credits.SerialBlock;
+import org.carbonledger.credits.SerialBlocks;
+import org.carbonledger.credits.SerialNumbers;
+import org.carbonledger.credits.SupplyInvariantViolation;
+import org.carbonledger.projections.ProjectionSql;
+import org.carbonledger.projections.Projections;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Writes everything that follows from a batch's events: its supply ({@code batch_supply}), who
+ * holds which serials ({@code holding_block}), every account's movements ({@code account_movement})
+ * and the public retirement register ({@code retirement_register}).
+ *
+ * <p>The rules are the {@code Batch} aggregate's own: holdings are {@link SerialBlocks}, kept
+ * merged; a movement takes exactly its event's blocks from the account the event names (a transfer
+ * adds them to the receiver, a retirement or cancellation takes them out of circulation for good).
+ * After every event the batch's row must satisfy issued = tradable + retired + cancelled, and its
+ * tradable credits must equal the credits in its holding blocks; otherwise the handler throws a
+ * {@link SupplyInvariantViolation} (an {@link IllegalStateException}), the projection's half of the
+ * paired assertion with the aggregate.
+ *
+ * <p>All of a batch's tables change in one handler, guarded by the batch row's {@code
+ * last_position}: an event at or below it was applied before and is skipped.
+ */
+@ProcessingGroup(Projections.PROCESSING_GROUP)
+public final class CreditsProjection {
+
+  private final JdbcTemplate jdbc;
+
+  public CreditsProjection(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  @EventHandler
+  public void on(BatchIssued event, EventMessage<?> message, TrackingToken token) {
+    long position = Projections.position(token);
+    BatchRow existing = batch(event.batchId());
+    if (existing != null) {
+      if (position <= existing.lastPosition()) {
+        return; // Handled before.
+      }
+      throw new SupplyInvariantViolation(event.batchId(), "issued twice");
+    }
+    SerialBlock serials = event.serials();
+    if (event.quantity() != serials.count()) {
+      throw new SupplyInvariantViolation(
+          event.batchId(), "issues " + event.quantity() + " credits as serials " + serials);
+    }
+    jdbc.update(
+        "INSERT INTO batch_supply (batch_id, project_id, batch_sequence, vintage_start,"
+            + " vintage_end, verification_report_id, verifier, serial_prefix, first_serial,"
+            + " last_serial, issued_to_account_id, issued, tradable, retired, cancelled, issued_at,"
+            + " issued_position, event_identifier, last_position)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+        event.batchId(),
+        event.projectId(),
+        event.batchSequence(),
+        event.vintageStart(),
+        event.vintageEnd(),
+        event.verificationReportId(),
+        event.verifier(),
+        event.serialPrefix(),
+        serials.first(),
+        serials.last(),
+        event.accountId(),
+        serials.count(),
+        serials.count(),
+        timestamp(message.getTimestamp()),
+        position,
+        message.getIdentifier(),
+        position);
+    give(event.batchId(), event.accountId(), List.of(serials));
+    movement(
+        event.accountId(),
+        position,
+        event.batchId(),
+        MovementKind.ISSUANCE,
+        event.batchId(),
+        serials.count(),
+        null,
+        List.of(serials),
+        message);
+    checkSupply(event.batchId());
+  }
+
+  @EventHandler
+  public void on(CreditsTransferred event, EventMessage<?> message, TrackingToken token) {
+    long position = Projections.position(token);
+    if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
+      return;
+    }
+    if (event.fromAccountId().equals(event.toAccountId())) {
+      throw new SupplyInvariantViolation(
+          event.batchId(), "transfer " + event.transferId() + " goes to the account it leaves");
+    }
+    take(event.batchId(), event.fromAccountId(), event.blocks());
+    give(event.batchId(), event.toAccountId(), event.blocks());
+    jdbc.update(
+        "UPDATE batch_supply SET last_position = ? WHERE batch_id = ?", position, event.batchId());
+    movement(
+        event.fromAccountId(),
+        position,
+        event.batchId(),
+        MovementKind.TRANSFER_OUT,
+        event.transferId(),
+        event.quantity(),
+        event.toAccountId(),
+        event.blocks(),
+        message);
+    movement(
+        event.toAccountId(),
+        position,
+        event.batchId(),
+        MovementKind.TRANSFER_IN,
+        event.transferId(),
+        event.quantity(),
+        event.fromAccountId(),
+        event.blocks(),
+        message);
+    checkSupply(event.batchId());
+  }
+
+  @EventHandler
+  public void on(CreditsRetired event, EventMessage<?> message, TrackingToken token) {
+    long position = Projections.position(token);
+    if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
+      return;
+    }
+    BatchRow batch = batch(event.batchId());
+    take(event.batchId(), event.accountId(), event.blocks());
+    jdbc.update(
+        "UPDATE batch_supply SET tradable = tradable - ?, retired = retired + ?,"
+            + " last_position = ? WHERE batch_id = ?",
+        event.quantity(),
+        event.quantity(),
+        position,
+        event.batchId());
+    movement(
+        event.accountId(),
+        position,
+        event.batchId(),
+        MovementKind.RETIREMENT,
+        event.retirementId(),
+        event.quantity(),
+        null,
+        event.blocks(),
+        message);
+    jdbc.update(
+        "INSERT INTO retirement_register (global_position, batch_id, retirement_id, project_id,"
+            + " vintage_start, vintage_end, account_id, quantity, serial_blocks, serial_numbers,"
+            + " beneficiary, reason, details, purpose, consumption_period_start,"
+            + " consumption_period_end, jurisdiction_of_use, footprint_id, retired_at,"
+            + " event_identifier)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        position,
+        event.batchId(),
+        event.retirementId(),
+        batch.projectId(),
+        batch.vintageStart(),
+        batch.vintageEnd(),
+        event.accountId(),
+        event.quantity(),
+        ProjectionSql.blocks(event.blocks()),
+        ProjectionSql.labels(batch.labels(event.blocks())),
+        event.beneficiary(),
+        event.reason(),
+        event.details(),
+        event.purpose().name(),
+        event.consumptionPeriodStart(),
+        event.consumptionPeriodEnd(),
+        event.jurisdictionOfUse(),
+        event.footprintId(),
+        timestamp(message.getTimestamp()),
+        message.getIdentifier());
+    checkSupply(event.batchId());
+  }
+
+  @EventHandler
+  public void on(CreditsCancelled event, EventMessage<?> message, TrackingToken token) {
+    long position = Projections.position(token);
+    if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
+      return;
+    }
+    take(event.batchId(), event.accountId(), event.blocks());
+    jdbc.update(
+        "UPDATE batch_supply SET tradable = tradable - ?, cancelled = cancelled + ?,"
+            + " last_position = ? WHERE batch_id = ?",
+        event.quantity(),
+        event.quantity(),
+        position,
+        event.batchId());
+    movement(
+        event.accountId(),
+        position,
+        event.batchId(),
+        MovementKind.CANCELLATION,
+        event.cancellationId(),
+        event.quantity(),
+        null,
+        event.blocks(),
+        message);
+    checkSupply(event.batchId());
+  }
+
+  @ResetHandler
+  public void reset() {
+    jdbc.update("DELETE FROM retirement_register");
+    jdbc.update("DELETE FROM account_movement");
+    jdbc.update("DELETE FROM holding_block");
+    jdbc.update("DELETE FROM batch_supply");
+  }
+
+  /**
+   * Whether a movement of the batch at {@code position} was applied before; checks that the batch
+   * exists and that the movement's quantity is the size of its blocks.
+   */
+  private boolean movedBefore(
+      String batchId, long position, long quantity, List<SerialBlock> blocks) {
+    BatchRow batch = batch(batchId);
+    if (batch == null) {
+      throw new SupplyInvariantViolation(batchId, "credits moved before issuance");
+    }
+    if (position <= batch.lastPosition()) {
+      return true;
+    }
+    long count = 0;
+    for (SerialBlock block : blocks) {
+      count = Math.addExact(count, block.count());
+    }
+    if (blocks.isEmpty() || quantity != count || quantity <= 0) {
+      throw new SupplyInvariantViolation(
+          batchId, "a movement of " + quantity + " credits names serials " + blocks);
+    }
+    return false;
+  }
+
+  /** Takes serials out of an account's holding; they must all be held there. */
+  private void take(String batchId, String accountId, List<SerialBlock> blocks) {
+    List<SerialBlock> before = held(batchId, accountId);
+    SerialBlocks holding = new SerialBlocks();
+    holding.add(before);
+    try {
+      holding.remove(blocks);
+    } catch (IllegalStateException e) {
+      throw new SupplyInvariantViolation(
+          batchId, "account " + accountId + " does not hold " + blocks + ": " + e.getMessage());
+    }
+    store(batchId, accountId, before, holding.blocks());
+  }
+
+  /** Adds serials to an account's holding, merging adjacent blocks. */
+  private void give(String batchId, String accountId, List<SerialBlock> blocks) {
+    List<SerialBlock> before = held(batchId, accountId);
+    SerialBlocks holding = new SerialBlocks();
+    holding.add(before);
+    try {
+      holding.add(blocks);
+    } catch (IllegalStateException e) {
+      throw new SupplyInvariantViolation(
+          batchId, "account " + accountId + " already holds " + blocks + ": " + e.getMessage());
+    }
+    store(batchId, accountId, before, holding.blocks());
+  }
+
+  private List<SerialBlock> held(String batchId, String accountId) {
+    return jdbc.query(
+        "SELECT first_serial, last_serial FROM holding_block WHERE batch_id = ? AND account_id = ?"
+            + " ORDER BY first_serial",
+        (row, n) -> new SerialBlock(row.getLong("first_serial"), row.getLong("last_serial")),
+        batchId,
+        accountId);
+  }
+
+  /** Writes the difference between an account's blocks before and after a change. */
+  private void store(
+      String batchId, String accountId, List<SerialBlock> before, List<SerialBlock> after) {
+    Set<SerialBlock> kept = new HashSet<>(after);
+    Set<SerialBlock> existing = new HashSet<>(before);
+    List<Object[]> deleted = new ArrayList<>();
+    for (SerialBlock block : before) {
+      if (!kept.contains(block)) {
+        deleted.add(new Object[] {batchId, block.first(), accountId});
+      }
+    }
+    List<Object[]> inserted = new ArrayList<>();
+    for (SerialBlock block : after) {
+      if (!existing.contains(block)) {
+        inserted.add(new Object[] {batchId, block.first(), block.last(), accountId});
+      }
+    }
+    if (!deleted.isEmpty()) {
+      jdbc.batchUpdate(
+          "DELETE FROM holding_block WHERE batch_id = ? AND first_serial = ? AND account_id = ?",
+          deleted);
+    }
+    if (!inserted.isEmpty()) {
+      jdbc.batchUpdate(
+          "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
+              + " VALUES (?, ?, ?, ?)",
+          inserted);
+    }
+  }
+
+  private void movement(
+      String accountId,
+      long position,
+      String batchId,
+      MovementKind kind,
+      String movementId,
+      long quantity,
+      String counterpartyAccountId,
+      List<SerialBlock> blocks,
+      EventMessage<?> message) {
+    jdbc.update(
+        "INSERT INTO account_movement (account_id, global_position, batch_id, movement_kind,"
+            + " movement_id, quantity, counterparty_account_id, serial_blocks, occurred_at,"
+            + " event_identifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        accountId,
+        position,
+        batchId,
+        kind.name(),
+        movementId,
+        quantity,
+        counterpartyAccountId,
+        ProjectionSql.blocks(blocks),
+        timestamp(message.getTimestamp()),
+        message.getIdentifier());
+  }
+
+  /**
+   * The projection's half of the paired supply assertion: issued = tradable + retired + cancelled,
+   * nothing negative, and the tradable credits are exactly those in the batch's holding blocks.
+   */
+  private void checkSupply(String batchId) {
+    jdbc.query(
+        "SELECT issued, tradable, retired, cancelled,"
+            + " (SELECT COALESCE(SUM(h.last_serial - h.first_serial + 1), 0) FROM holding_block h"
+            + " WHERE h.batch_id = b.batch_id) AS held"
+            + " FROM batch_supply b WHERE b.batch_id = ?",
+        row -> {
+          long issued = row.getLong("issued");
+          long tradable = row.getLong("tradable");
+          long retired = row.getLong("retired");
+          long cancelled = row.getLong("cancelled");
+          long held = row.getLong("held");
+          if (tradable < 0 || retired < 0 || cancelled < 0) {
+            throw new SupplyInvariantViolation(
+                batchId,
+                "negative supply: tradable "
+                    + tradable
+                    + ", retired "
+                    + retired
+                    + ", cancelled "
+                    + cancelled);
+          }
+          if (issued != tradable + retired + cancelled) {
+            throw new SupplyInvariantViolation(
+                batchId,
+                "issued "
+                    + issued
+                    + " != tradable "
+                    + tradable
+                    + " + retired "
+                    + retired
+                    + " + cancelled "
+                    + cancelled);
+          }
+          if (held != tradable) {
+            throw new SupplyInvariantViolation(
+                batchId, "tradable " + tradable + " but holdings hold " + held);
+          }
+        },
+        batchId);
+  }
+
+  private BatchRow batch(String batchId) {
+    return jdbc
+        .query(
+            "SELECT project_id, batch_sequence, vintage_start, vintage_end, serial_prefix,"
+                + " last_position FROM batch_supply WHERE batch_id = ?",
+            (row, n) ->
+                new BatchRow(
+                    row.getString("project_id"),
+                    row.getInt("batch_sequence"),
+                    ProjectionSql.date(row, "vintage_start"),
+                    ProjectionSql.date(row, "vintage_end"),
+                    row.getString("serial_prefix"),
+                    row.getLong("last_position")),
+            batchId)
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** What the handlers need of a batch's row. */
+  private record BatchRow(
+      String projectId,
+      int batchSequence,
+      LocalDate vintageStart,
+      LocalDate vintageEnd,
+      String serialPrefix,
+      long lastPosition) {
+
+    List<String> labels(List<SerialBlock> blocks) {
+      return blocks.stream()
+          .map(
+              block ->
+                  SerialNumbers.label(
+                      serialPrefix, projectId, vintageStart, vintageEnd, batchSequence, block))
+          .toList();
+    }
+  }
+}

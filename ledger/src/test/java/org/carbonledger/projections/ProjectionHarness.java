@@ -1,0 +1,250 @@
+package org.carbonledger.projections;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.carbonledger.accounts.Account;
+import org.carbonledger.accounts.AccountCheck;
+import org.carbonledger.accounts.EventSourcedAccountCheck;
+import org.carbonledger.credits.Batch;
+import org.carbonledger.footprints.Footprint;
+import org.carbonledger.footprints.FootprintCoverage;
+import org.carbonledger.footprints.RepositoryFootprintCoverage;
+import org.carbonledger.methodologies.EventSourcedMethodologyCheck;
+import org.carbonledger.methodologies.Methodology;
+import org.carbonledger.methodologies.MethodologyCheck;
+import org.carbonledger.projections.accounts.AccountProjection;
+import org.carbonledger.projections.credits.CreditsProjection;
+import org.carbonledger.projections.footprints.FootprintProjection;
+import org.carbonledger.projections.methodologies.MethodologyProjection;
+import org.carbonledger.projections.projects.ProjectProjection;
+import org.carbonledger.projects.Project;
+import org.carbonledger.registry.RejectionTranslator;
+import org.carbonledger.testsupport.TestPostgres;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The whole ledger on Axon's in-memory event store (the real aggregates and command bus, as {@code
+ * InMemoryLedger} wires them) with the projections writing to a real PostgreSQL schema.
+ *
+ * <p>Two ways to feed the projections: {@link #synchronous} dispatches each new event to the
+ * projections through Axon's annotation adapters (the same handler resolution a processor uses,
+ * with the event's tracking token) when {@link #catchUp()} is called; {@link #tracking} runs the
+ * real tracking event processor {@value Projections#PROCESSING_GROUP} with one segment, and {@link
+ * #catchUp()} waits until it has handled every stored event.
+ */
+final class ProjectionHarness implements AutoCloseable {
+
+  private final DataSource dataSource;
+  private final Configuration configuration;
+  private final List<Object> projections;
+  private final List<AnnotationEventHandlerAdapter> adapters = new ArrayList<>();
+  private final boolean tracking;
+  private TrackingToken fed;
+
+  private ProjectionHarness(DataSource dataSource, boolean tracking) {
+    this.dataSource = dataSource;
+    this.tracking = tracking;
+    this.projections = projections(dataSource);
+    Configurer configurer =
+        DefaultConfigurer.defaultConfiguration()
+            .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+            .configureAggregate(Account.class)
+            .configureAggregate(Methodology.class)
+            .configureAggregate(Project.class)
+            .configureAggregate(Batch.class)
+            .configureAggregate(Footprint.class)
+            .registerComponent(
+                AccountCheck.class, c -> new EventSourcedAccountCheck(c.eventStore()))
+            .registerComponent(
+                MethodologyCheck.class, c -> new EventSourcedMethodologyCheck(c.eventStore()))
+            .registerComponent(
+                FootprintCoverage.class,
+                c -> new RepositoryFootprintCoverage(c.repository(Footprint.class)));
+    if (tracking) {
+      configurer
+          .eventProcessing()
+          .registerTokenStore(c -> new InMemoryTokenStore())
+          .registerTrackingEventProcessor(
+              Projections.PROCESSING_GROUP,
+              Configuration::eventStore,
+              c ->
+                  TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                      .andInitialSegmentsCount(1)
+                      .andBatchSize(20))
+          .registerListenerInvocationErrorHandler(
+              Projections.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
+      projections.forEach(
+          projection -> configurer.eventProcessing().registerEventHandler(c -> projection));
+    } else {
+      projections.forEach(
+          projection -> adapters.add(new AnnotationEventHandlerAdapter(projection)));
+    }
+    configuration = configurer.buildConfiguration();
+    configuration.start();
+    configuration.commandBus().registerHandlerInterceptor(new RejectionTranslator());
+  }
+
+  /** A fresh PostgreSQL schema with every migration applied. */
+  static DataSource migratedSchema(String hint) {
+    TestPostgres postgres = TestPostgres.get();
+    String url = postgres.newSchema(hint);
+    Flyway.configure()
+        .dataSource(url, postgres.user(), postgres.password())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(url);
+    dataSource.setUser(postgres.user());
+    dataSource.setPassword(postgres.password());
+    return dataSource;
+  }
+
+  /** The projections, in the order the api registers them. */
+  static List<Object> projections(DataSource dataSource) {
+    return List.of(
+        new AccountProjection(dataSource),
+        new MethodologyProjection(dataSource),
+        new ProjectProjection(dataSource),
+        new CreditsProjection(dataSource),
+        new FootprintProjection(dataSource),
+        new ProjectionProgress(dataSource));
+  }
+
+  static ProjectionHarness synchronous(DataSource dataSource) {
+    return new ProjectionHarness(dataSource, false);
+  }
+
+  static ProjectionHarness tracking(DataSource dataSource) {
+    return new ProjectionHarness(dataSource, true);
+  }
+
+  /** Sends a command and waits for its result; a rejection is thrown as it was raised. */
+  @SuppressWarnings("unchecked")
+  <R> R send(Object command) {
+    return (R) configuration.commandGateway().sendAndWait(command);
+  }
+
+  /** Brings the projections up to every event stored so far. */
+  void catchUp() throws Exception {
+    if (tracking) {
+      TrackingToken head = configuration.eventStore().createHeadToken();
+      long target = head == null ? ProjectionProgress.NOTHING : Projections.position(head);
+      ProjectionProgress progress = new ProjectionProgress(dataSource);
+      if (!progress.awaitPosition(target, Duration.ofSeconds(30))) {
+        throw new AssertionError(
+            "the projections reached " + progress.position() + ", not " + target);
+      }
+      return;
+    }
+    for (TrackedEventMessage<?> event : eventsAfter(fed)) {
+      deliver(event);
+      fed = event.trackingToken();
+    }
+  }
+
+  /** Delivers one event to every projection, as the processor would. */
+  void deliver(EventMessage<?> event) throws Exception {
+    for (AnnotationEventHandlerAdapter adapter : adapters) {
+      if (adapter.canHandle(event)) {
+        adapter.handle(event);
+      }
+    }
+  }
+
+  /** Runs every projection's reset handler, as a processor's token reset does. */
+  void resetProjections() {
+    adapters.forEach(AnnotationEventHandlerAdapter::prepareReset);
+  }
+
+  /** The tracking processor; only with {@link #tracking}. */
+  TrackingEventProcessor processor() {
+    return configuration
+        .eventProcessingConfiguration()
+        .eventProcessor(Projections.PROCESSING_GROUP, TrackingEventProcessor.class)
+        .orElseThrow();
+  }
+
+  /** Every stored event, in global order. */
+  List<TrackedEventMessage<?>> events() {
+    return eventsAfter(null);
+  }
+
+  /** Every stored payload, in global order. */
+  List<Object> payloads() {
+    return events().stream().map(event -> (Object) event.getPayload()).toList();
+  }
+
+  private List<TrackedEventMessage<?>> eventsAfter(TrackingToken token) {
+    List<TrackedEventMessage<?>> events = new ArrayList<>();
+    try (BlockingStream<TrackedEventMessage<?>> stream =
+        configuration.eventStore().openStream(token)) {
+      while (stream.hasNextAvailable()) {
+        events.add(stream.nextAvailable());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return events;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Every row of every projection table, each row as text, sorted. */
+  static Map<String, List<String>> snapshot(DataSource dataSource) throws SQLException {
+    Map<String, List<String>> tables = new LinkedHashMap<>();
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String table : Projections.TABLES) {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet row = statement.executeQuery("SELECT * FROM " + table)) {
+          ResultSetMetaData meta = row.getMetaData();
+          while (row.next()) {
+            StringBuilder text = new StringBuilder();
+            for (int column = 1; column <= meta.getColumnCount(); column++) {
+              text.append(meta.getColumnName(column))
+                  .append('=')
+                  .append(row.getString(column))
+                  .append(column < meta.getColumnCount() ? ", " : "");
+            }
+            rows.add(text.toString());
+          }
+        }
+        rows.sort(null);
+        tables.put(table, rows);
+      }
+    }
+    return tables;
+  }
+
+  @Override
+  public void close() {
+    configuration.shutdown();
+  }
+}
