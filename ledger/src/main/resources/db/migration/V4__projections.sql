@@ -8,7 +8,8 @@
 -- Conventions, for every table:
 --   *_position  the global index of an event in domain_event_entry (the tracking token's
 --               position): last_position is the last event that changed the row.
---   *_at        the timestamp of the event (EventMessage.getTimestamp()), not of the projection.
+--   *_at        the timestamp of the event (EventMessage.getTimestamp()), truncated to whole
+--               microseconds; never the time the projection ran.
 --   event_identifier  the event's identifier (domain_event_entry.event_identifier), which also
 --               names its chain entry and its Merkle leaf.
 --   quantities  whole credits (one tCO2e and one serial each) or whole kilograms; never

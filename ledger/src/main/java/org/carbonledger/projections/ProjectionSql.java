@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +23,18 @@ public final class ProjectionSql {
 
   private ProjectionSql() {}
 
-  /** An event's time as a JDBC parameter for a {@code TIMESTAMP WITH TIME ZONE} column. */
+  /**
+   * An event's time as a JDBC parameter for a {@code TIMESTAMP WITH TIME ZONE} column, truncated to
+   * whole microseconds (the precision of PostgreSQL's timestamps), so that no database rounds it
+   * its own way.
+   */
   public static OffsetDateTime timestamp(Instant instant) {
-    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    return instant == null ? null : OffsetDateTime.ofInstant(stored(instant), ZoneOffset.UTC);
+  }
+
+  /** An instant as the projections store it: truncated to whole microseconds. */
+  public static Instant stored(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.MICROS);
   }
 
   public static Instant instant(ResultSet row, String column) throws SQLException {

@@ -110,7 +110,7 @@ class HoldingsPartitionPropertyPostgresIT {
         .ofMaxSize(30);
   }
 
-  @Property(tries = 60)
+  @Property(tries = 40)
   void holdingsRetiredAndCancelledBlocksPartitionEveryIssuedRange(
       @ForAll("histories") List<Step> history) throws Exception {
     List<String> batches = new ArrayList<>();
@@ -135,7 +135,8 @@ class HoldingsPartitionPropertyPostgresIT {
         String batchId = batches.get(move.batch() % batches.size());
         SerialBlock block =
             move.namedBlock()
-                ? SerialBlock.ofCount(firstSerials.get(batchId) + move.blockStart(), move.quantity())
+                ? SerialBlock.ofCount(
+                    firstSerials.get(batchId) + move.blockStart(), move.quantity())
                 : null;
         try {
           ledger.send(command(move, batchId, "m" + (++movement), block));
@@ -151,7 +152,9 @@ class HoldingsPartitionPropertyPostgresIT {
     Map<String, List<SerialBlock>> retired = new TreeMap<>();
     for (RetirementView retirement :
         register().register(RegisterFilter.all(), PageRequest.first(500)).items()) {
-      retired.computeIfAbsent(retirement.batchId(), b -> new ArrayList<>()).addAll(retirement.blocks());
+      retired
+          .computeIfAbsent(retirement.batchId(), b -> new ArrayList<>())
+          .addAll(retirement.blocks());
     }
     Map<String, List<SerialBlock>> cancelled = new TreeMap<>();
     for (String account : ACCOUNTS) {
@@ -177,7 +180,9 @@ class HoldingsPartitionPropertyPostgresIT {
         assertThat(block.first()).as("%s: %s in %s", batchId, block, places).isEqualTo(next);
         next = block.last() + 1;
       }
-      assertThat(next - 1).as("%s ends at its last serial", batchId).isEqualTo(supply.serials().last());
+      assertThat(next - 1)
+          .as("%s ends at its last serial", batchId)
+          .isEqualTo(supply.serials().last());
 
       BatchHoldings expected = reference.batches().get(batchId);
       Map<String, List<SerialBlock>> projected = new TreeMap<>();

@@ -14,7 +14,9 @@ import org.carbonledger.projections.credits.BatchSupplyView;
 import org.carbonledger.projections.credits.CreditQueries;
 import org.junit.jupiter.api.Test;
 
-/** The projections are rebuilt by replay: a reset empties them and a replay writes the same rows. */
+/**
+ * The projections are rebuilt by replay: a reset empties them and a replay writes the same rows.
+ */
 class ProjectionReplayPostgresIT {
 
   @Test
@@ -73,7 +75,8 @@ class ProjectionReplayPostgresIT {
           BatchHoldings expected = reference.batches().get(changed.batchId());
           assertThat(supply.tradable() + supply.retired() + supply.cancelled())
               .isEqualTo(supply.issued());
-          assertThat(List.of(supply.issued(), supply.tradable(), supply.retired(), supply.cancelled()))
+          assertThat(
+                  List.of(supply.issued(), supply.tradable(), supply.retired(), supply.cancelled()))
               .as("after %s", event.getPayload())
               .containsExactly(
                   expected.issued(), expected.tradable(), expected.retired(), expected.cancelled());

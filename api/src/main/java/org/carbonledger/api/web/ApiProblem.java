@@ -28,6 +28,11 @@ public enum ApiProblem {
   IDEMPOTENCY_KEY_IN_USE(HttpStatus.CONFLICT),
   /** The read asked to wait for a position the projections did not reach in time. */
   PROJECTION_BEHIND(HttpStatus.SERVICE_UNAVAILABLE),
+  /**
+   * The event is committed but not yet covered by a signed checkpoint (usually within a second);
+   * retry after the Retry-After delay.
+   */
+  PROOF_NOT_READY(HttpStatus.SERVICE_UNAVAILABLE),
   /** Something failed inside the service; nothing was changed. */
   INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
 

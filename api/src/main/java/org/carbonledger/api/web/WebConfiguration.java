@@ -21,11 +21,6 @@ class WebConfiguration {
   }
 
   @Bean
-  org.carbonledger.api.transparency.TransparencyLog transparencyLog(JdbcTemplate jdbc) {
-    return new org.carbonledger.api.transparency.TransparencyLog(jdbc);
-  }
-
-  @Bean
   LedgerWrites ledgerWrites(
       CommandGateway commands, IdempotencyRecords records, ObjectMapper json) {
     return new LedgerWrites(commands, records, json);
