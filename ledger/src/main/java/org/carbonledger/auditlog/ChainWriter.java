@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +104,15 @@ public final class ChainWriter {
   }
 
   /**
+   * One event's signed chain entry, ready to be stored in {@code chain_entry}.
+   *
+   * @param eventIdentifier the event's identifier, which joins the entry to the event row
+   */
+  public record Chained(String eventIdentifier, SignedEntry signed) {}
+
+  /**
    * Appends the chain entries of events that are being stored through {@code connection}, in the
-   * same transaction.
+   * same transaction, with an insert of their own.
    *
    * @param events aggregate events, in the order they are stored
    * @param serializer the serializer the event store uses for payloads
@@ -114,62 +122,92 @@ public final class ChainWriter {
   public void append(
       Connection connection, List<? extends EventMessage<?>> events, Serializer serializer)
       throws SQLException {
-    holdAgainstRotation();
-    // Hashes of entries appended earlier in this same batch, by stream: a unit of work may
-    // append several events to one stream, and they are not yet readable back one by one.
-    Map<String, Link> lastInBatch = new HashMap<>();
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO chain_entry (stream_id, sequence_number, event_identifier, entry,"
-                + " entry_hash, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (EventMessage<?> message : events) {
-        if (!(message instanceof DomainEventMessage<?> event)) {
-          throw new IllegalStateException(
-              "only aggregate events can be stored in a chained ledger, not " + message);
-        }
-        String streamId = event.getAggregateIdentifier();
-        long sequence = event.getSequenceNumber();
-        byte[] previous =
-            sequence == 0
-                ? Hashing.zeroHash()
-                : previousHash(connection, lastInBatch, streamId, sequence);
-        byte[] payload = event.serializePayload(serializer, byte[].class).getData();
-        Entry entry =
-            new Entry(
-                origin,
-                event.getType(),
-                streamId,
-                sequence,
-                eventType(event),
-                payload,
-                micros(event.getTimestamp()),
-                metadata(event, AuditMetadata.ACTOR),
-                metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
-                previous);
-        SignedEntry signed = SignedEntry.sign(entry, signer);
-        if (event.getPayload() instanceof SigningKeyRotated rotated) {
-          if (rotated.purpose() == KeyPurpose.ENTRY
-              && !rotated.retiredKeyId().equals(signed.keyId())) {
-            throw new IllegalStateException(
-                "a rotation must retire the key that signs it, "
-                    + signed.keyId()
-                    + ", not "
-                    + rotated.retiredKeyId());
-          }
-          PublishedKeys.recordRotation(connection, rotated, event.getIdentifier());
-        }
-        lastInBatch.put(streamId, new Link(sequence, signed.entryHash()));
-
-        insert.setString(1, streamId);
-        insert.setLong(2, sequence);
-        insert.setString(3, event.getIdentifier());
-        insert.setBytes(4, entry.canonicalBytes());
-        insert.setBytes(5, signed.entryHash());
-        insert.setString(6, signed.keyId());
-        insert.setBytes(7, signed.signature());
+    List<Chained> entries = chain(connection, events, serializer);
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      for (Chained chained : entries) {
+        bind(insert, 1, chained);
         insert.addBatch();
       }
       insert.executeBatch();
+    }
+  }
+
+  /** The insert of one chain entry; {@link #bind} fills its seven parameters. */
+  public static final String INSERT =
+      "INSERT INTO chain_entry (stream_id, sequence_number, event_identifier, entry, entry_hash,"
+          + " key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  /** Binds a chain entry to the seven parameters of {@link #INSERT}, from {@code first} on. */
+  public static void bind(PreparedStatement statement, int first, Chained chained)
+      throws SQLException {
+    SignedEntry signed = chained.signed();
+    statement.setString(first, signed.entry().streamId());
+    statement.setLong(first + 1, signed.entry().sequence());
+    statement.setString(first + 2, chained.eventIdentifier());
+    statement.setBytes(first + 3, signed.entry().canonicalBytes());
+    statement.setBytes(first + 4, signed.entryHash());
+    statement.setString(first + 5, signed.keyId());
+    statement.setBytes(first + 6, signed.signature());
+  }
+
+  /**
+   * Builds and signs the chain entries of events about to be stored through {@code connection}, in
+   * the same transaction, which must store them too. Each links to the previous entry of its
+   * stream: one of this batch, one this node saw commit, or one read back through {@code
+   * connection}.
+   *
+   * @param events aggregate events, in the order they are stored
+   * @param serializer the serializer the event store uses for payloads
+   * @return the signed entries, in the same order
+   * @throws IllegalStateException for an event that belongs to no aggregate, or whose stream's
+   *     previous entry is missing: the chain would break, so nothing may be stored
+   */
+  public List<Chained> chain(
+      Connection connection, List<? extends EventMessage<?>> events, Serializer serializer)
+      throws SQLException {
+    holdAgainstRotation();
+    // Hashes of entries chained earlier in this same batch, by stream: a unit of work may
+    // append several events to one stream, and they are not yet readable back one by one.
+    Map<String, Link> lastInBatch = new HashMap<>();
+    List<Chained> chained = new ArrayList<>(events.size());
+    for (EventMessage<?> message : events) {
+      if (!(message instanceof DomainEventMessage<?> event)) {
+        throw new IllegalStateException(
+            "only aggregate events can be stored in a chained ledger, not " + message);
+      }
+      String streamId = event.getAggregateIdentifier();
+      long sequence = event.getSequenceNumber();
+      byte[] previous =
+          sequence == 0
+              ? Hashing.zeroHash()
+              : previousHash(connection, lastInBatch, streamId, sequence);
+      byte[] payload = event.serializePayload(serializer, byte[].class).getData();
+      Entry entry =
+          new Entry(
+              origin,
+              event.getType(),
+              streamId,
+              sequence,
+              eventType(event),
+              payload,
+              micros(event.getTimestamp()),
+              metadata(event, AuditMetadata.ACTOR),
+              metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
+              previous);
+      SignedEntry signed = SignedEntry.sign(entry, signer);
+      if (event.getPayload() instanceof SigningKeyRotated rotated) {
+        if (rotated.purpose() == KeyPurpose.ENTRY
+            && !rotated.retiredKeyId().equals(signed.keyId())) {
+          throw new IllegalStateException(
+              "a rotation must retire the key that signs it, "
+                  + signed.keyId()
+                  + ", not "
+                  + rotated.retiredKeyId());
+        }
+        PublishedKeys.recordRotation(connection, rotated, event.getIdentifier());
+      }
+      lastInBatch.put(streamId, new Link(sequence, signed.entryHash()));
+      chained.add(new Chained(event.getIdentifier(), signed));
     }
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
@@ -182,6 +220,7 @@ public final class ChainWriter {
             }
           });
     }
+    return chained;
   }
 
   /**

@@ -80,7 +80,8 @@ public final class Ed25519Signer implements EntrySigner {
 
   @Override
   public byte[] sign(byte[] message) {
-    return Ed25519Primitives.sign(seed, message);
+    // The public key was derived from the seed when this signer was made.
+    return Ed25519Primitives.sign(seed, publicKey, message);
   }
 
   /**

@@ -34,6 +34,8 @@ class Rfc8032VectorsTest {
 
                 assertThat(Ed25519Primitives.publicKey(seed)).isEqualTo(publicKey);
                 assertThat(Ed25519Primitives.sign(seed, message)).isEqualTo(signature);
+                assertThat(Ed25519Primitives.sign(seed, publicKey, message)).isEqualTo(signature);
+                assertThat(new Ed25519Signer("rfc8032", seed).sign(message)).isEqualTo(signature);
                 assertThat(Ed25519Primitives.verify(publicKey, message, signature)).isTrue();
 
                 byte[] flipped = signature.clone();

@@ -14,6 +14,7 @@ import org.carbonledger.api.security.Caller;
 import org.carbonledger.api.web.LedgerWrites;
 import org.carbonledger.api.web.Reason;
 import org.carbonledger.api.web.Written;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Registry accounts (登记账户): opened, frozen and closed by the operator. */
@@ -41,8 +43,9 @@ class AccountController {
 
   @PostMapping
   @PreAuthorize("hasRole('OPERATOR')")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Open an account")
-  ResponseEntity<Written> open(
+  ResponseEntity<Written> openAccount(
       @RequestBody OpenAccountRequest request,
       @AuthenticationPrincipal Caller caller,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -55,7 +58,7 @@ class AccountController {
   @PostMapping("/{accountId}/freeze")
   @PreAuthorize("hasRole('OPERATOR')")
   @Operation(summary = "Freeze an account: nothing moves in or out until it is unfrozen")
-  ResponseEntity<Written> freeze(
+  ResponseEntity<Written> freezeAccount(
       @PathVariable String accountId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,
@@ -69,7 +72,7 @@ class AccountController {
   @PostMapping("/{accountId}/unfreeze")
   @PreAuthorize("hasRole('OPERATOR')")
   @Operation(summary = "Unfreeze a frozen account")
-  ResponseEntity<Written> unfreeze(
+  ResponseEntity<Written> unfreezeAccount(
       @PathVariable String accountId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,
@@ -83,7 +86,7 @@ class AccountController {
   @PostMapping("/{accountId}/close")
   @PreAuthorize("hasRole('OPERATOR')")
   @Operation(summary = "Close an account for good")
-  ResponseEntity<Written> close(
+  ResponseEntity<Written> closeAccount(
       @PathVariable String accountId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,

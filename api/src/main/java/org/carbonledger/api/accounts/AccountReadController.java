@@ -51,7 +51,7 @@ class AccountReadController {
   @GetMapping
   @PreAuthorize("hasAnyRole('OPERATOR', 'REGULATOR')")
   @Operation(summary = "Every account, in order of opening")
-  Page<AccountView> list(
+  Page<AccountView> listAccounts(
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
       @Parameter(description = "wait until the projections reach this write position")
@@ -64,7 +64,7 @@ class AccountReadController {
 
   @GetMapping("/{accountId}")
   @Operation(summary = "One account")
-  AccountView account(
+  AccountView getAccount(
       @PathVariable String accountId,
       @RequestParam(required = false) Long minPosition,
       @AuthenticationPrincipal Caller caller) {
@@ -75,7 +75,7 @@ class AccountReadController {
 
   @GetMapping("/{accountId}/holdings")
   @Operation(summary = "What an account holds, by batch")
-  Page<HoldingView> holdings(
+  Page<HoldingView> getHoldings(
       @PathVariable String accountId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
@@ -89,7 +89,7 @@ class AccountReadController {
 
   @GetMapping("/{accountId}/holdings/{batchId}/blocks")
   @Operation(summary = "The serial blocks an account holds of one batch")
-  Page<HoldingBlockView> blocks(
+  Page<HoldingBlockView> getHoldingBlocks(
       @PathVariable String accountId,
       @PathVariable String batchId,
       @RequestParam(required = false) Integer limit,
@@ -104,7 +104,7 @@ class AccountReadController {
 
   @GetMapping("/{accountId}/statement")
   @Operation(summary = "Every movement of an account, oldest first")
-  Page<StatementLine> statement(
+  Page<StatementLine> getStatement(
       @PathVariable String accountId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,

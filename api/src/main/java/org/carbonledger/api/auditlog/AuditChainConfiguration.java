@@ -9,8 +9,11 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -26,6 +29,7 @@ import org.carbonledger.auditlog.KeyRotation;
 import org.carbonledger.auditlog.LedgerIdentity;
 import org.carbonledger.auditlog.MerkleSequencer;
 import org.carbonledger.auditlog.PublishedKeys;
+import org.carbonledger.store.PollingEventStore;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
@@ -93,6 +97,25 @@ class AuditChainConfiguration {
         connectionProvider,
         transactionManager,
         chainWriter);
+  }
+
+  /**
+   * The event store, polled by its producer instead of woken by every commit ({@link
+   * PollingEventStore}): streaming processors then see up to {@code ledger.event-store.poll-ms}
+   * more lag, and the command path is spared a fetch per command.
+   */
+  @Qualifier("eventStore")
+  @Bean(name = "eventBus")
+  EmbeddedEventStore eventStore(
+      EventStorageEngine storageEngine,
+      Configuration configuration,
+      @Value("${ledger.event-store.poll-ms}") long pollMillis) {
+    return new PollingEventStore(
+        EmbeddedEventStore.builder()
+            .storageEngine(storageEngine)
+            .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+            .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+            .fetchDelay(pollMillis));
   }
 
   /** Copies a command's actor and idempotency key onto its events, and so into the chain. */

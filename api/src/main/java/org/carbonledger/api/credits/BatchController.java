@@ -18,6 +18,7 @@ import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.CancellationKind;
 import org.carbonledger.credits.RetirementPurpose;
 import org.carbonledger.credits.SerialBlock;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -72,8 +74,9 @@ class BatchController {
 
   @PostMapping("/transfers")
   @PreAuthorize("hasRole('HOLDER')")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Transfer credits from one of the caller's accounts to another account")
-  ResponseEntity<Written> transfer(
+  ResponseEntity<Written> transferCredits(
       @PathVariable String batchId,
       @RequestBody TransferRequest request,
       @AuthenticationPrincipal Caller caller,
@@ -97,11 +100,12 @@ class BatchController {
    */
   @PostMapping("/retirements")
   @PreAuthorize("hasAnyRole('HOLDER', 'ORGANISER')")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(
       summary = "Retire credits (核销) from one of the caller's accounts; permanent",
       description =
           "Retirement cannot be undone. An organiser may retire only against its own footprints.")
-  ResponseEntity<Written> retire(
+  ResponseEntity<Written> retireCredits(
       @PathVariable String batchId,
       @RequestBody RetirementRequest request,
       @AuthenticationPrincipal Caller caller,
@@ -134,8 +138,9 @@ class BatchController {
 
   @PostMapping("/cancellations")
   @PreAuthorize("hasRole('OPERATOR')")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Cancel credits: the operator's administrative undo of an issuance")
-  ResponseEntity<Written> cancel(
+  ResponseEntity<Written> cancelCredits(
       @PathVariable String batchId,
       @RequestBody CancellationRequest request,
       @AuthenticationPrincipal Caller caller,

@@ -36,7 +36,7 @@ class SupplyController {
 
   @GetMapping("/batches")
   @Operation(summary = "Every batch with its supply, in order of issuance")
-  Page<BatchSupplyView> batches(
+  Page<BatchSupplyView> listBatches(
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
       @RequestParam(required = false) Long minPosition) {
@@ -47,7 +47,7 @@ class SupplyController {
 
   @GetMapping("/batches/{batchId}")
   @Operation(summary = "One batch with its supply")
-  BatchSupplyView batch(
+  BatchSupplyView getBatch(
       @PathVariable String batchId, @RequestParam(required = false) Long minPosition) {
     reads.await(minPosition);
     return Reads.found(credits.batch(batchId), () -> "batch " + batchId);
@@ -56,7 +56,7 @@ class SupplyController {
   @GetMapping("/batches/{batchId}/holders")
   @PreAuthorize("hasAnyRole('OPERATOR', 'REGULATOR')")
   @Operation(summary = "Who holds a batch's tradable credits")
-  Page<HoldingView> holders(
+  Page<HoldingView> listHolders(
       @PathVariable String batchId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
@@ -68,7 +68,7 @@ class SupplyController {
 
   @GetMapping("/supply")
   @Operation(summary = "The registry's total supply, or one project's")
-  SupplyTotals totals(
+  SupplyTotals getSupply(
       @RequestParam(required = false) String projectId,
       @RequestParam(required = false) Long minPosition) {
     reads.await(minPosition);

@@ -10,6 +10,7 @@ import org.carbonledger.api.web.LedgerWrites;
 import org.carbonledger.api.web.Written;
 import org.carbonledger.footprints.FootprintCommand.DeclareFootprint;
 import org.carbonledger.footprints.FootprintKind;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Footprints (碳足迹) that organisers neutralise by retiring credits against them. */
@@ -47,8 +49,9 @@ class FootprintController {
 
   @PostMapping
   @PreAuthorize("hasRole('ORGANISER')")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Declare the verified footprint of an event or an organisation's period")
-  ResponseEntity<Written> declare(
+  ResponseEntity<Written> declareFootprint(
       @RequestBody DeclareFootprintRequest request,
       @AuthenticationPrincipal Caller caller,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {

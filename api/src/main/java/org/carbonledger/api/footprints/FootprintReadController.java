@@ -52,7 +52,7 @@ class FootprintReadController {
 
   @GetMapping
   @Operation(summary = "Footprints: an organiser's own, or anyone's for operators and regulators")
-  Page<FootprintView> list(
+  Page<FootprintView> listFootprints(
       @RequestParam(required = false) String organiserAccountId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
@@ -74,7 +74,7 @@ class FootprintReadController {
 
   @GetMapping("/{footprintId}")
   @Operation(summary = "One footprint, with how much of it is covered")
-  FootprintView footprint(
+  FootprintView getFootprint(
       @PathVariable String footprintId,
       @RequestParam(required = false) Long minPosition,
       @AuthenticationPrincipal Caller caller) {
@@ -87,7 +87,7 @@ class FootprintReadController {
 
   @GetMapping("/{footprintId}/coverage")
   @Operation(summary = "The retirements that cover a footprint")
-  Page<CoverageView> coverage(
+  Page<CoverageView> getCoverage(
       @PathVariable String footprintId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
@@ -103,7 +103,7 @@ class FootprintReadController {
 
   @GetMapping("/{footprintId}/certificate")
   @Operation(summary = "The neutrality certificate of a neutral footprint; public")
-  NeutralityCertificate certificate(
+  NeutralityCertificate getNeutralityCertificate(
       @PathVariable String footprintId, @RequestParam(required = false) Long minPosition) {
     reads.await(minPosition);
     Reads.found(footprints.footprint(footprintId), () -> "footprint " + footprintId);

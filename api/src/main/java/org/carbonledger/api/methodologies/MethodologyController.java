@@ -12,6 +12,7 @@ import org.carbonledger.api.web.Written;
 import org.carbonledger.methodologies.MethodologyCommand.ApproveMethodology;
 import org.carbonledger.methodologies.MethodologyCommand.FileMethodology;
 import org.carbonledger.methodologies.MethodologyCommand.WithdrawMethodology;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Methodologies (方法学): filed, approved after review, withdrawn. Operator only. */
@@ -41,8 +43,9 @@ class MethodologyController {
   record ApproveMethodologyRequest(String reviewer, String reviewReference) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "File a methodology (方法学备案)")
-  ResponseEntity<Written> file(
+  ResponseEntity<Written> fileMethodology(
       @RequestBody FileMethodologyRequest request,
       @AuthenticationPrincipal Caller caller,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -59,7 +62,7 @@ class MethodologyController {
 
   @PostMapping("/{methodologyId}/approve")
   @Operation(summary = "Approve a filed methodology after expert review")
-  ResponseEntity<Written> approve(
+  ResponseEntity<Written> approveMethodology(
       @PathVariable String methodologyId,
       @RequestBody ApproveMethodologyRequest request,
       @AuthenticationPrincipal Caller caller,
@@ -71,7 +74,7 @@ class MethodologyController {
 
   @PostMapping("/{methodologyId}/withdraw")
   @Operation(summary = "Withdraw a methodology: no new project may use it")
-  ResponseEntity<Written> withdraw(
+  ResponseEntity<Written> withdrawMethodology(
       @PathVariable String methodologyId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,

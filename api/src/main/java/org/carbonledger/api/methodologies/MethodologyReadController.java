@@ -30,7 +30,7 @@ class MethodologyReadController {
 
   @GetMapping
   @Operation(summary = "Every methodology, in order of filing")
-  Page<MethodologyView> list(
+  Page<MethodologyView> listMethodologies(
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
       @RequestParam(required = false) Long minPosition) {
@@ -41,7 +41,7 @@ class MethodologyReadController {
 
   @GetMapping("/{methodologyId}")
   @Operation(summary = "One methodology")
-  MethodologyView methodology(
+  MethodologyView getMethodology(
       @PathVariable String methodologyId, @RequestParam(required = false) Long minPosition) {
     reads.await(minPosition);
     return Reads.found(

@@ -16,6 +16,7 @@ import org.carbonledger.projects.ProjectCommand.IssueBatch;
 import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.projects.ProjectCommand.ReinstateProject;
 import org.carbonledger.projects.ProjectCommand.SuspendProject;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Projects (项目备案) and the issuance of their batches (签发). Operator only. */
@@ -61,8 +63,9 @@ class ProjectController {
       Long firstSerial) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Register a project under an approved methodology")
-  ResponseEntity<Written> register(
+  ResponseEntity<Written> registerProject(
       @RequestBody RegisterProjectRequest request,
       @AuthenticationPrincipal Caller caller,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -80,7 +83,7 @@ class ProjectController {
 
   @PostMapping("/{projectId}/approve")
   @Operation(summary = "Approve a registered project; the approving operator key is recorded")
-  ResponseEntity<Written> approve(
+  ResponseEntity<Written> approveProject(
       @PathVariable String projectId,
       @AuthenticationPrincipal Caller caller,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -90,7 +93,7 @@ class ProjectController {
 
   @PostMapping("/{projectId}/suspend")
   @Operation(summary = "Suspend a project: no issuance until it is reinstated")
-  ResponseEntity<Written> suspend(
+  ResponseEntity<Written> suspendProject(
       @PathVariable String projectId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,
@@ -101,7 +104,7 @@ class ProjectController {
 
   @PostMapping("/{projectId}/reinstate")
   @Operation(summary = "Reinstate a suspended project")
-  ResponseEntity<Written> reinstate(
+  ResponseEntity<Written> reinstateProject(
       @PathVariable String projectId,
       @RequestBody Reason request,
       @AuthenticationPrincipal Caller caller,
@@ -111,11 +114,12 @@ class ProjectController {
   }
 
   @PostMapping("/{projectId}/batches")
+  @ResponseStatus(HttpStatus.CREATED)
   @Operation(
       summary = "Issue a batch of credits (签发) to an account",
       description =
           "The batch id is assigned by the registry, <projectId>-B<n>, and returned as id.")
-  ResponseEntity<Written> issue(
+  ResponseEntity<Written> issueBatch(
       @PathVariable String projectId,
       @RequestBody IssueBatchRequest request,
       @AuthenticationPrincipal Caller caller,

@@ -34,7 +34,7 @@ class ProjectReadController {
 
   @GetMapping
   @Operation(summary = "Every project, in order of registration")
-  Page<ProjectView> list(
+  Page<ProjectView> listProjects(
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,
       @RequestParam(required = false) Long minPosition) {
@@ -45,7 +45,7 @@ class ProjectReadController {
 
   @GetMapping("/{projectId}")
   @Operation(summary = "One project")
-  ProjectView project(
+  ProjectView getProject(
       @PathVariable String projectId, @RequestParam(required = false) Long minPosition) {
     reads.await(minPosition);
     return Reads.found(projects.project(projectId), () -> "project " + projectId);
@@ -53,7 +53,7 @@ class ProjectReadController {
 
   @GetMapping("/{projectId}/batches")
   @Operation(summary = "The batches issued for a project, with their supply")
-  Page<BatchSupplyView> batches(
+  Page<BatchSupplyView> listProjectBatches(
       @PathVariable String projectId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String after,

@@ -53,7 +53,7 @@ class RetirementRegisterController {
 
   @GetMapping
   @Operation(summary = "The public register of retirements, oldest first, filterable")
-  Page<RetirementView> list(
+  Page<RetirementView> listRetirements(
       @RequestParam(required = false) String beneficiary,
       @RequestParam(required = false) RetirementPurpose purpose,
       @RequestParam(required = false) String projectId,
@@ -73,7 +73,7 @@ class RetirementRegisterController {
 
   @GetMapping("/{batchId}/{retirementId}")
   @Operation(summary = "One retirement of the register")
-  RetirementView retirement(
+  RetirementView getRetirement(
       @PathVariable String batchId,
       @PathVariable String retirementId,
       @RequestParam(required = false) Long minPosition) {
@@ -89,7 +89,7 @@ class RetirementRegisterController {
       description =
           "The signed chain entry of the retirement, its leaf index, the inclusion proof to the"
               + " latest signed checkpoint, that checkpoint, and the public keys (spec 3.11).")
-  RetirementCertificate certificate(
+  RetirementCertificate getRetirementCertificate(
       @PathVariable String batchId,
       @PathVariable String retirementId,
       @RequestParam(required = false) Long minPosition) {

@@ -58,7 +58,8 @@ class ApiKeyController {
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Issue an API key; its token is returned once")
-  IssuedApiKey issue(@RequestBody IssueApiKey request, @AuthenticationPrincipal Caller caller) {
+  IssuedApiKey issueApiKey(
+      @RequestBody IssueApiKey request, @AuthenticationPrincipal Caller caller) {
     ApiClients.IssuedKey key =
         clients.issue(request.name(), request.role(), request.accountIds(), caller.actor());
     return new IssuedApiKey(key.clientId(), key.token(), request.role(), request.accountIds());
@@ -67,7 +68,7 @@ class ApiKeyController {
   @DeleteMapping("/{clientId}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   @Operation(summary = "Revoke an API key")
-  void revoke(@PathVariable String clientId) {
+  void revokeApiKey(@PathVariable String clientId) {
     if (!clients.revoke(clientId)) {
       throw new ApiException(ApiProblem.NOT_FOUND, "no active API key " + clientId);
     }

@@ -33,14 +33,14 @@ class TransparencyController {
 
   @GetMapping("/checkpoints/latest")
   @Operation(summary = "The latest signed checkpoint of the Merkle log")
-  CheckpointView latest() {
+  CheckpointView getLatestCheckpoint() {
     return log.latestCheckpoint()
         .orElseThrow(() -> new ApiException(ApiProblem.NOT_FOUND, "no checkpoint is signed yet"));
   }
 
   @GetMapping("/checkpoints/{treeSize}")
   @Operation(summary = "The signed checkpoint of a tree size")
-  CheckpointView bySize(@PathVariable long treeSize) {
+  CheckpointView getCheckpoint(@PathVariable long treeSize) {
     return log.checkpoint(treeSize)
         .orElseThrow(
             () ->
@@ -50,7 +50,7 @@ class TransparencyController {
 
   @GetMapping("/proofs/inclusion")
   @Operation(summary = "The proof that a leaf is in the tree of a signed checkpoint")
-  InclusionProof inclusion(@RequestParam long leafIndex, @RequestParam long treeSize) {
+  InclusionProof getInclusionProof(@RequestParam long leafIndex, @RequestParam long treeSize) {
     requireCheckpointed(treeSize, "treeSize");
     if (leafIndex < 0 || leafIndex >= treeSize) {
       throw LedgerRejection.invalid(
@@ -61,7 +61,8 @@ class TransparencyController {
 
   @GetMapping("/proofs/consistency")
   @Operation(summary = "The proof that a later signed checkpoint extends an earlier one")
-  ConsistencyProof consistency(@RequestParam long firstSize, @RequestParam long secondSize) {
+  ConsistencyProof getConsistencyProof(
+      @RequestParam long firstSize, @RequestParam long secondSize) {
     requireCheckpointed(secondSize, "secondSize");
     if (firstSize < 1 || firstSize > secondSize) {
       throw LedgerRejection.invalid(
@@ -72,7 +73,7 @@ class TransparencyController {
 
   @GetMapping("/keys")
   @Operation(summary = "The ledger's public keys with the leaf ranges they may sign")
-  List<KeyView> keys() {
+  List<KeyView> listKeys() {
     return log.keys();
   }
 
