@@ -1,5 +1,6 @@
 package org.carbonledger.api.web;
 
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.carbonledger.registry.LedgerRejection;
 
@@ -12,6 +13,18 @@ final class LedgerRejections {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof LedgerRejection rejection) {
         return rejection;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  static AggregateStreamCreationException findExists(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof AggregateStreamCreationException exists) {
+        return exists;
       }
       if (t.getCause() == t) {
         break;

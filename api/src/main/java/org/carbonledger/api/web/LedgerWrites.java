@@ -84,14 +84,21 @@ public final class LedgerWrites {
     try {
       commands.sendAndWait(write.command(), metaData(caller, idempotencyKey, hash, write.result()));
     } catch (RuntimeException e) {
-      if (!raced(e)) {
-        throw e;
+      // Another request with the same key may have won a race: its events are stored and this
+      // request's were rolled back, whether the collision was on the idempotency record or on
+      // the aggregate itself (two creations of one account). Its record is then the answer.
+      Optional<ResponseEntity<T>> winner = replay(caller, idempotencyKey, hash, write);
+      if (winner.isPresent()) {
+        return winner.get();
       }
+      throw e;
     }
-    // Either this request's write just committed with its record, or another request with the
-    // same key won the race and this one wrote nothing: either way the record is the answer.
-    return replay(caller, idempotencyKey, hash, write)
-        .orElseThrow(() -> new IllegalStateException("the write's idempotency record is missing"));
+    IdempotencyRecords.Completed completed =
+        records
+            .find(caller.clientId(), idempotencyKey)
+            .orElseThrow(
+                () -> new IllegalStateException("the write's idempotency record is missing"));
+    return respond(write, completed.result(), completed.position(), false);
   }
 
   private <T> Optional<ResponseEntity<T>> replay(
@@ -148,15 +155,6 @@ public final class LedgerWrites {
     } catch (NoSuchAlgorithmException | JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint the request", e);
     }
-  }
-
-  private static boolean raced(Throwable failure) {
-    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof IdempotencyInterceptor.Raced) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String stringOf(Object returned) {

@@ -3,13 +3,16 @@ package org.carbonledger.api.web;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.stream.Collectors;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -38,12 +41,19 @@ public class ProblemResponses {
   }
 
   @ExceptionHandler(ApiException.class)
-  ProblemDetail refused(ApiException refusal) {
-    return Problems.of(
-        refusal.problem().status(),
-        refusal.problem().name(),
-        refusal.field(),
-        refusal.getMessage());
+  ResponseEntity<ProblemDetail> refused(ApiException refusal) {
+    var response = ResponseEntity.status(refusal.problem().status());
+    if (refusal.problem().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      // Both kinds of 503 clear within about a second: the projections or the checkpointer
+      // catch up.
+      response.header(HttpHeaders.RETRY_AFTER, "1");
+    }
+    return response.body(
+        Problems.of(
+            refusal.problem().status(),
+            refusal.problem().name(),
+            refusal.field(),
+            refusal.getMessage()));
   }
 
   @ExceptionHandler(ConcurrencyException.class)
@@ -53,6 +63,19 @@ public class ProblemResponses {
         RejectionCode.CONCURRENT_MODIFICATION.name(),
         null,
         "another write to the same aggregate committed first; retry the request");
+  }
+
+  /**
+   * Creating an aggregate whose stream already exists: Axon finds out only when the first event is
+   * stored, so this surfaces here rather than as a domain rejection.
+   */
+  @ExceptionHandler(AggregateStreamCreationException.class)
+  ProblemDetail exists(AggregateStreamCreationException exists) {
+    return Problems.of(
+        HttpStatus.CONFLICT,
+        RejectionCode.ALREADY_EXISTS.name(),
+        null,
+        "it already exists; choose another id");
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -145,6 +168,10 @@ public class ProblemResponses {
     LedgerRejection rejection = LedgerRejections.find(failure);
     if (rejection != null) {
       return rejection(rejection);
+    }
+    AggregateStreamCreationException exists = LedgerRejections.findExists(failure);
+    if (exists != null) {
+      return exists(exists);
     }
     if (LedgerRejections.findConcurrency(failure) != null) {
       return concurrent(LedgerRejections.findConcurrency(failure));
