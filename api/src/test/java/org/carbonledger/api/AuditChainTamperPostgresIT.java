@@ -12,6 +12,7 @@ import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.VerificationReport;
+import org.carbonledger.audit.verify.VerifyOptions;
 import org.carbonledger.auditlog.Checkpointer;
 import org.carbonledger.chain.Ed25519Signer;
 import org.carbonledger.chain.Entry;
@@ -205,6 +206,117 @@ class AuditChainTamperPostgresIT {
     assertThat(verify().findings())
         .extracting(this::location)
         .contains("LOG_TRUNCATED - leaf " + (size - 3));
+  }
+
+  @Test
+  void changedMetadataIsFoundWhereItIs() throws SQLException {
+    tamper(
+        "UPDATE domain_event_entry SET meta_data = convert_to('{\"actor\":\"client:intruder\"}',"
+            + " 'UTF8') WHERE aggregate_identifier = '"
+            + BATCH
+            + "' AND sequence_number = 2");
+
+    assertThat(verify().findings())
+        .extracting(this::location)
+        .contains("METADATA_ALTERED " + BATCH + "#2 leaf " + leafOf(BATCH, 2));
+  }
+
+  @Test
+  void anEventDeletedAtTheTailOfItsStreamIsFoundThroughTheLog() throws SQLException {
+    long last = lastSequence(BATCH);
+    tamper(
+        "DELETE FROM domain_event_entry WHERE aggregate_identifier = '"
+            + BATCH
+            + "' AND sequence_number = "
+            + last,
+        "DELETE FROM chain_entry WHERE stream_id = '" + BATCH + "' AND sequence_number = " + last);
+
+    assertThat(verify().findings())
+        .extracting(this::location)
+        .contains("LOGGED_ENTRY_MISSING " + BATCH + "#" + last + " leaf " + leafOf(BATCH, last));
+  }
+
+  @Test
+  void aRemovedLeafIsFoundWhereTheLogSkips() throws SQLException {
+    long leaf = leafOf(BATCH, 2);
+    tamper("DELETE FROM merkle_leaf WHERE leaf_index = " + leaf);
+
+    assertThat(verify().findings())
+        .extracting(this::location)
+        .contains("LEAF_GAP " + BATCH + "#3 leaf " + (leaf + 1));
+  }
+
+  @Test
+  void twoReorderedLeavesBreakTheSignedRootAndTheStoredNodes() throws SQLException {
+    long first = leafOf(BATCH, 2);
+    long second = leafOf(BATCH, 3);
+    tamper(
+        "UPDATE merkle_leaf SET leaf_index = -1 WHERE leaf_index = " + first,
+        "UPDATE merkle_leaf SET leaf_index = " + first + " WHERE leaf_index = " + second,
+        "UPDATE merkle_leaf SET leaf_index = " + second + " WHERE leaf_index = -1");
+
+    List<String> kinds = verify().findings().stream().map(Finding::kind).toList();
+    assertThat(kinds).contains("CHECKPOINT_ROOT_MISMATCH", "MERKLE_NODE_ALTERED");
+  }
+
+  @Test
+  void aStoredNodeThatProofsAreBuiltFromIsCheckedToo() throws SQLException {
+    tamper("UPDATE merkle_node SET hash = sha256(hash) WHERE tree_level = 1 AND node_index = 0");
+
+    assertThat(verify().findings())
+        .extracting(Finding::kind, Finding::row)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(
+                "MERKLE_NODE_ALTERED", "tree_level 1, node_index 0"));
+  }
+
+  @Test
+  void aForgedCheckpointIsNotVerified() throws SQLException {
+    long size = jdbc.queryForObject("SELECT max(tree_size) FROM log_checkpoint", Long.class);
+    tamper(
+        "UPDATE log_checkpoint SET note = regexp_replace(note, '\\n[A-Za-z0-9+/=]{44}\\n',"
+            + " E'\\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\\n') WHERE tree_size = "
+            + size);
+
+    assertThat(verify().findings())
+        .extracting(Finding::kind, Finding::row)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("CHECKPOINT_NOT_VERIFIED", "tree_size " + size));
+  }
+
+  @Test
+  void aLogRolledBackConsistentlyPassesAloneButNotAgainstTheEarlierAuditsCheckpoint()
+      throws SQLException {
+    LedgerCopy.Audit earlier = copy.audit(VerifyOptions.defaults());
+    assertThat(earlier.report().findings()).isEmpty();
+    long keep = leafOf(BATCH, 2);
+    // An insider rolls the log back to an earlier size, leaves, nodes and checkpoints alike,
+    // as if the newest events had never been logged.
+    tamper(
+        "DELETE FROM merkle_leaf WHERE leaf_index >= " + keep,
+        "DELETE FROM merkle_node WHERE (node_index + 1) * power(2, tree_level) > " + keep,
+        "DELETE FROM log_checkpoint WHERE tree_size > " + keep);
+
+    assertThat(copy.verify().findings()).as("alone, the rollback looks sound").isEmpty();
+    assertThat(
+            copy.verify(VerifyOptions.defaults().withSince(earlier.latestCheckpoint())).findings())
+        .extracting(Finding::kind)
+        .contains("LOG_ROLLED_BACK");
+  }
+
+  @Test
+  void anEventTheSequencerMissedIsFoundOnceItsGraceHasPassed() throws SQLException {
+    long leaf = leafOf(BATCH, lastSequence(BATCH));
+    tamper(
+        "DELETE FROM merkle_leaf WHERE leaf_index >= " + leaf,
+        "DELETE FROM merkle_node WHERE (node_index + 1) * power(2, tree_level) > " + leaf,
+        "DELETE FROM log_checkpoint WHERE tree_size > " + leaf);
+
+    assertThat(copy.verify().findings()).as("within the grace").isEmpty();
+    assertThat(
+            copy.verify(VerifyOptions.defaults().withLogGrace(java.time.Duration.ZERO)).findings())
+        .extracting(this::location)
+        .contains("EVENT_NOT_LOGGED " + BATCH + "#" + lastSequence(BATCH) + " leaf -");
   }
 
   // --- the ledger ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.util.List;
 import org.carbonledger.audit.verify.DatabaseVerifier;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.VerificationReport;
+import org.carbonledger.audit.verify.VerifyOptions;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.EntrySigner;
 import org.carbonledger.chain.SignedEntry;
@@ -114,10 +115,23 @@ final class LedgerCopy {
   }
 
   VerificationReport verify() throws SQLException {
+    return verify(VerifyOptions.defaults());
+  }
+
+  VerificationReport verify(VerifyOptions options) throws SQLException {
+    return audit(options).report();
+  }
+
+  /** A verification's report and the latest checkpoint it verified, to save for --since. */
+  record Audit(VerificationReport report, String latestCheckpoint) {}
+
+  Audit audit(VerifyOptions options) throws SQLException {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
-      return new DatabaseVerifier(connection, n -> {}).verify();
+      DatabaseVerifier verifier = new DatabaseVerifier(connection, n -> {}, options);
+      VerificationReport report = verifier.verify();
+      return new Audit(report, verifier.latestVerifiedCheckpoint());
     }
   }
 

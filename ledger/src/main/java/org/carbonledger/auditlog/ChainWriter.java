@@ -190,7 +190,9 @@ public final class ChainWriter {
               sequence,
               eventType(event),
               payload,
-              micros(event.getTimestamp()),
+              // The time as the event store keeps it, to the millisecond, so that a verifier
+              // can compare the stored row with the signed entry exactly.
+              micros(event.getTimestamp().truncatedTo(ChronoUnit.MILLIS)),
               metadata(event, AuditMetadata.ACTOR),
               metadata(event, AuditMetadata.IDEMPOTENCY_KEY),
               previous);

@@ -11,6 +11,25 @@ import org.carbonledger.chain.merkle.Rfc6962;
  */
 final class CompactRange {
 
+  /** Receives every interior node as a leaf completes it. */
+  interface NodeSink {
+    /**
+     * @param level the node's height above the leaves, at least 1
+     * @param index the node's index among the nodes of its level
+     */
+    void node(int level, long index, byte[] hash);
+  }
+
+  private final NodeSink sink;
+
+  CompactRange() {
+    this((level, index, hash) -> {});
+  }
+
+  CompactRange(NodeSink sink) {
+    this.sink = sink;
+  }
+
   /** Perfect subtree roots, largest (leftmost) first, with their sizes. */
   private final List<byte[]> hashes = new ArrayList<>();
 
@@ -20,11 +39,15 @@ final class CompactRange {
   void append(byte[] leafHash) {
     byte[] hash = leafHash;
     long width = 1;
+    int level = 0;
     while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == width) {
       byte[] left = hashes.remove(hashes.size() - 1);
       sizes.remove(sizes.size() - 1);
       hash = Rfc6962.nodeHash(left, hash);
       width *= 2;
+      level++;
+      // The node covers the last `width` leaves, ending with the one appended now.
+      sink.node(level, (size + 1 - width) / width, hash);
     }
     hashes.add(hash);
     sizes.add(width);

@@ -1,9 +1,15 @@
 package org.carbonledger.audit.verify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,11 +20,15 @@ import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.ChainFailure;
 import org.carbonledger.chain.ChainVerifier;
 import org.carbonledger.chain.ChainVerifier.LoggedEntry;
+import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.Hashing;
 import org.carbonledger.chain.SignedEntry;
+import org.carbonledger.chain.merkle.MerkleProofs;
+import org.carbonledger.chain.merkle.MerkleVerifier;
 import org.carbonledger.chain.merkle.Rfc6962;
 import org.carbonledger.chain.note.Checkpoint;
+import org.carbonledger.chain.note.SignedNote;
 
 /**
  * Checks a ledger's database without trusting the service that wrote it: every stored event against
@@ -33,27 +43,57 @@ public final class DatabaseVerifier {
 
   static final int FETCH_SIZE = 2_000;
 
+  /** At most this many findings of one kind about stored Merkle nodes are listed. */
+  static final int MAX_NODE_FINDINGS = 50;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Connection connection;
   private final LongConsumer progress;
+  private final VerifyOptions options;
   private final List<Finding> findings = new ArrayList<>();
+
+  /** The latest checkpoint that verified, with its signed note, for a later {@code --since}. */
+  private String latestVerifiedNote;
+
+  private StoredCheckpoint latestVerified;
 
   /**
    * @param connection a connection with auto-commit off, so that PostgreSQL streams rows
    * @param progress called with the number of entries checked so far, now and then
    */
   public DatabaseVerifier(Connection connection, LongConsumer progress) {
+    this(connection, progress, VerifyOptions.defaults());
+  }
+
+  /**
+   * @param connection a connection with auto-commit off, so that PostgreSQL streams rows
+   * @param progress called with the number of entries checked so far, now and then
+   * @param options trusted keys, an earlier checkpoint to extend, and the log's grace time
+   */
+  public DatabaseVerifier(Connection connection, LongConsumer progress, VerifyOptions options) {
     this.connection = connection;
     this.progress = progress;
+    this.options = options;
+  }
+
+  /**
+   * The signed note of the largest checkpoint that verified in the last {@link #verify}, to save
+   * for the next audit's {@code --since}; null if none did.
+   */
+  public String latestVerifiedCheckpoint() {
+    return latestVerifiedNote;
   }
 
   public VerificationReport verify() throws SQLException {
     long started = System.nanoTime();
     long leafCount = count("SELECT count(*) FROM merkle_leaf");
-    KeyHistory keys = KeyHistory.load(connection, leafCount, findings);
+    KeyHistory keys = KeyHistory.load(connection, leafCount, findings, options.trustedKeys());
     EntryCounts entries = verifyChains(keys, leafCount);
     findUnchainedEvents();
     List<StoredCheckpoint> checkpoints = verifyCheckpointSignatures(keys);
-    long leaves = verifyLog(checkpoints);
+    StoredCheckpoint since = options.since() == null ? null : openSince(keys);
+    long leaves = verifyLog(checkpoints, since);
     long events = count("SELECT count(*) FROM domain_event_entry");
     return new VerificationReport(
         events,
@@ -79,7 +119,7 @@ public final class DatabaseVerifier {
         connection.prepareStatement(
             "SELECT c.stream_id, c.sequence_number, c.event_identifier, c.entry, c.entry_hash,"
                 + " c.key_id, c.signature, l.leaf_index, d.payload, d.aggregate_identifier,"
-                + " d.sequence_number"
+                + " d.sequence_number, d.aggregate_type, d.payload_type, d.time_stamp, d.meta_data"
                 + " FROM chain_entry c"
                 + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
                 + " LEFT JOIN domain_event_entry d ON d.event_identifier = c.event_identifier"
@@ -104,6 +144,7 @@ public final class DatabaseVerifier {
           Long leafIndex = rows.getObject(8) == null ? null : rows.getLong(8);
           if (leafIndex == null) {
             notYetLogged++;
+            checkLoggedInTime(rows, streamId, sequence);
           } else {
             leafBySequence.put(sequence, leafIndex);
           }
@@ -209,6 +250,125 @@ public final class DatabaseVerifier {
               eventId,
               "the event is stored as " + rows.getString(10) + "#" + rows.getLong(11)));
     }
+    checkEventColumns(rows, signed, leafIndex);
+  }
+
+  /**
+   * The event row's other columns must say what the signed entry says: the aggregate type, the
+   * payload type (whose simple name is the entry's event type), the time to the microsecond, and
+   * the actor and idempotency key in the metadata. Metadata the entry does not cover, such as
+   * Axon's correlation ids, is not signed and not checked.
+   */
+  private void checkEventColumns(ResultSet rows, SignedEntry signed, Long leafIndex)
+      throws SQLException {
+    Entry entry = signed.entry();
+    String eventId = rows.getString(3);
+    List<String> altered = new ArrayList<>();
+    if (!entry.aggregateType().equals(rows.getString(12))) {
+      altered.add(
+          "aggregate_type '" + rows.getString(12) + "' is not '" + entry.aggregateType() + "'");
+    }
+    String payloadType = rows.getString(13);
+    if (payloadType == null || !simpleName(payloadType).equals(entry.eventType())) {
+      altered.add("payload_type '" + payloadType + "' is not of " + entry.eventType());
+    }
+    String timestamp = rows.getString(14);
+    if (!timestampMatches(timestamp, entry.timestampMicros())) {
+      altered.add("time_stamp '" + timestamp + "' is not the signed time");
+    }
+    String metadataProblem = metadataProblem(rows.getBytes(15), entry);
+    if (metadataProblem != null) {
+      findings.add(
+          new Finding(
+              "METADATA_ALTERED",
+              entry.streamId(),
+              entry.sequence(),
+              leafIndex,
+              "domain_event_entry",
+              eventId,
+              metadataProblem));
+    }
+    if (!altered.isEmpty()) {
+      findings.add(
+          new Finding(
+              "EVENT_ROW_ALTERED",
+              entry.streamId(),
+              entry.sequence(),
+              leafIndex,
+              "domain_event_entry",
+              eventId,
+              String.join("; ", altered)));
+    }
+  }
+
+  private static String simpleName(String className) {
+    return className.substring(
+        Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+  }
+
+  private static boolean timestampMatches(String stored, long micros) {
+    if (stored == null) {
+      return false;
+    }
+    try {
+      return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(stored)) == micros;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static String metadataProblem(byte[] stored, Entry entry) {
+    String actor = "";
+    String idempotencyKey = "";
+    if (stored != null && stored.length > 0) {
+      try {
+        JsonNode metadata = JSON.readTree(stored);
+        actor = metadata.path("actor").asText("");
+        idempotencyKey = metadata.path("idempotencyKey").asText("");
+      } catch (IOException e) {
+        return "meta_data is not JSON";
+      }
+    }
+    if (!actor.equals(entry.actor())) {
+      return "the actor is '" + actor + "' but the signed actor is '" + entry.actor() + "'";
+    }
+    if (!idempotencyKey.equals(entry.idempotencyKey())) {
+      return "the idempotency key is '"
+          + idempotencyKey
+          + "' but the signed one is '"
+          + entry.idempotencyKey()
+          + "'";
+    }
+    return null;
+  }
+
+  /**
+   * An event that the sequencer has not logged long after it was stored was missed, for instance
+   * because it committed later than Axon's gap window: it would never be provable. Newer ones are
+   * only waiting for the sequencer.
+   */
+  private void checkLoggedInTime(ResultSet rows, String streamId, long sequence)
+      throws SQLException {
+    String timestamp = rows.getString(14);
+    if (timestamp == null) {
+      return;
+    }
+    try {
+      Instant stored = Instant.parse(timestamp);
+      if (stored.plus(options.logGrace()).isBefore(options.now())) {
+        findings.add(
+            new Finding(
+                "EVENT_NOT_LOGGED",
+                streamId,
+                sequence,
+                null,
+                "merkle_leaf",
+                rows.getString(3),
+                "stored at " + stored + " and still not in the Merkle log"));
+      }
+    } catch (DateTimeParseException e) {
+      // Reported as an altered time_stamp by checkEventColumns.
+    }
   }
 
   private void verifyStream(
@@ -286,7 +446,7 @@ public final class DatabaseVerifier {
 
   // --- Merkle log and checkpoints -------------------------------------------------------------
 
-  private record StoredCheckpoint(long size, byte[] root) {}
+  private record StoredCheckpoint(long size, byte[] root, String note) {}
 
   private List<StoredCheckpoint> verifyCheckpointSignatures(KeyHistory keys) throws SQLException {
     List<StoredCheckpoint> verified = new ArrayList<>();
@@ -312,7 +472,8 @@ public final class DatabaseVerifier {
                     "tree_size " + size,
                     "the row's size or root differs from its signed note"));
           }
-          verified.add(new StoredCheckpoint(checkpoint.size(), checkpoint.rootHash()));
+          verified.add(
+              new StoredCheckpoint(checkpoint.size(), checkpoint.rootHash(), rows.getString(3)));
         } catch (ChainException e) {
           findings.add(
               new Finding(
@@ -330,13 +491,17 @@ public final class DatabaseVerifier {
   }
 
   /**
-   * Reads the leaves in order, recomputing each from its chain entry, and compares the recomputed
-   * root with every verified checkpoint as the tree reaches its size.
+   * Reads the leaves in order, recomputing each from its chain entry; compares the recomputed root
+   * with every verified checkpoint as the tree reaches its size, and with the checkpoint of an
+   * earlier audit; and compares every stored node with the recomputed one, since the proofs served
+   * to the public are built from them.
    *
    * @return the number of leaves read
    */
-  private long verifyLog(List<StoredCheckpoint> checkpoints) throws SQLException {
-    CompactRange tree = new CompactRange();
+  private long verifyLog(List<StoredCheckpoint> checkpoints, StoredCheckpoint since)
+      throws SQLException {
+    StoredNodeCheck nodes = new StoredNodeCheck(connection, findings);
+    CompactRange tree = new CompactRange(nodes);
     int next = 0;
     try (PreparedStatement query =
         connection.prepareStatement(
@@ -393,6 +558,9 @@ public final class DatabaseVerifier {
             }
           }
           tree.append(leafHash);
+          if (since != null && since.size() == tree.size()) {
+            compareSince(since, tree);
+          }
           while (next < checkpoints.size() && checkpoints.get(next).size() == tree.size()) {
             compareRoot(checkpoints.get(next++), tree);
           }
@@ -416,7 +584,104 @@ public final class DatabaseVerifier {
                   + " leaves but the log holds only "
                   + tree.size()));
     }
+    nodes.finish();
+    if (since != null) {
+      checkSince(since, tree.size());
+    }
     return tree.size();
+  }
+
+  /** Reads the checkpoint saved at an earlier audit, verified with the keys valid for it. */
+  private StoredCheckpoint openSince(KeyHistory keys) {
+    try {
+      long size = Checkpoint.parse(SignedNote.parse(options.since()).text()).size();
+      Checkpoint checkpoint =
+          Checkpoint.open(options.since(), keys.origin(), keys.checkpointKeysFor(size));
+      return new StoredCheckpoint(checkpoint.size(), checkpoint.rootHash(), options.since());
+    } catch (ChainException e) {
+      findings.add(
+          new Finding(
+              "SINCE_CHECKPOINT_NOT_VERIFIED",
+              null,
+              null,
+              null,
+              "--since",
+              null,
+              "the checkpoint of the earlier audit does not verify: " + e.failure().describe()));
+      return null;
+    }
+  }
+
+  /** The log's first leaves must still have the root an earlier audit saw. */
+  private void compareSince(StoredCheckpoint since, CompactRange tree) {
+    if (!Arrays.equals(tree.root(), since.root())) {
+      findings.add(
+          new Finding(
+              "HISTORY_REWRITTEN",
+              null,
+              null,
+              since.size() - 1,
+              "merkle_leaf",
+              "leaves 0.." + (since.size() - 1),
+              "the first "
+                  + since.size()
+                  + " leaves have root "
+                  + Hashing.hex(tree.root())
+                  + ", but the earlier audit's signed checkpoint says "
+                  + Hashing.hex(since.root())
+                  + ": history was rewritten between the two audits"));
+    }
+  }
+
+  /**
+   * The log must not have shrunk below the earlier audit's checkpoint, and a consistency proof from
+   * that checkpoint to the latest one, built from the stored nodes as the service builds the proofs
+   * it serves, must hold.
+   */
+  private void checkSince(StoredCheckpoint since, long size) throws SQLException {
+    if (size < since.size()) {
+      findings.add(
+          new Finding(
+              "LOG_ROLLED_BACK",
+              null,
+              null,
+              size,
+              "merkle_leaf",
+              null,
+              "the earlier audit saw a signed checkpoint of "
+                  + since.size()
+                  + " leaves, but the log now holds only "
+                  + size));
+      return;
+    }
+    if (latestVerified == null || latestVerified.size() < since.size()) {
+      return;
+    }
+    String row = "tree_size " + since.size() + " to " + latestVerified.size();
+    try {
+      List<byte[]> proof =
+          MerkleProofs.consistencyProof(
+              new StoredNodeCheck.Store(connection, latestVerified.size()),
+              since.size(),
+              latestVerified.size());
+      MerkleVerifier.verifyConsistency(
+              since.size(), latestVerified.size(), since.root(), latestVerified.root(), proof)
+          .ifPresent(
+              failure ->
+                  findings.add(
+                      new Finding(
+                          "CONSISTENCY_PROOF_FAILED",
+                          null,
+                          null,
+                          null,
+                          "merkle_node",
+                          row,
+                          failure.describe())));
+    } catch (IllegalStateException e) {
+      findings.add(
+          new Finding(
+              "CONSISTENCY_PROOF_FAILED", null, null, null, "merkle_node", row, e.getMessage()));
+    }
   }
 
   private static byte[] recomputeLeafHash(ResultSet rows) throws SQLException {
@@ -436,7 +701,10 @@ public final class DatabaseVerifier {
 
   private void compareRoot(StoredCheckpoint checkpoint, CompactRange tree) {
     byte[] root = tree.root();
-    if (!Arrays.equals(root, checkpoint.root())) {
+    if (Arrays.equals(root, checkpoint.root())) {
+      latestVerified = checkpoint;
+      latestVerifiedNote = checkpoint.note();
+    } else {
       findings.add(
           new Finding(
               "CHECKPOINT_ROOT_MISMATCH",

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.carbonledger.audit.verify.VerifyOptions.TrustedKey;
 import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.Ed25519Primitives;
 import org.carbonledger.chain.Entry;
@@ -91,15 +92,33 @@ final class KeyHistory {
    * @param leafCount the log's size: a rotation not logged yet takes effect there
    * @param findings where disagreements are reported
    */
-  static KeyHistory load(Connection connection, long leafCount, List<Finding> findings)
+  static KeyHistory load(
+      Connection connection, long leafCount, List<Finding> findings, List<TrustedKey> trusted)
       throws SQLException {
     KeyHistory history = new KeyHistory(findings);
     List<Published> published = history.readPublished(connection);
     Map<String, List<Published>> firsts = new LinkedHashMap<>();
-    for (Published key : published) {
-      if (key.introducedBy() == null) {
-        firsts.computeIfAbsent(key.purpose(), p -> new ArrayList<>()).add(key);
+    if (trusted.isEmpty()) {
+      for (Published key : published) {
+        if (key.introducedBy() == null) {
+          firsts.computeIfAbsent(key.purpose(), p -> new ArrayList<>()).add(key);
+        }
       }
+    } else {
+      for (TrustedKey key : trusted) {
+        firsts
+            .computeIfAbsent(key.purpose(), p -> new ArrayList<>())
+            .add(
+                new Published(
+                    KeyIds.ledgerKeyId(key.keyName(), key.publicKey()),
+                    key.keyName(),
+                    key.purpose(),
+                    key.publicKey(),
+                    0L,
+                    null,
+                    null));
+      }
+      history.compareFirstKeys(published, trusted);
     }
     for (List<Published> keys : firsts.values()) {
       if (keys.size() == 1) {
@@ -128,6 +147,31 @@ final class KeyHistory {
                   + " checked"));
     }
     return history;
+  }
+
+  /** The first keys {@code ledger_key} publishes must be the ones the regulator trusts. */
+  private void compareFirstKeys(List<Published> published, List<TrustedKey> trusted) {
+    for (Published key : published) {
+      if (key.introducedBy() != null) {
+        continue;
+      }
+      boolean isTrusted =
+          trusted.stream()
+              .anyMatch(
+                  t ->
+                      t.purpose().equals(key.purpose())
+                          && t.keyName().equals(key.name())
+                          && Arrays.equals(t.publicKey(), key.publicKey()));
+      if (!isTrusted) {
+        findings.add(
+            finding(
+                "FIRST_KEY_NOT_TRUSTED",
+                key.keyId(),
+                "ledger_key publishes a first "
+                    + key.purpose()
+                    + " key that is not among the trusted keys"));
+      }
+    }
   }
 
   /** The log's origin: the name of its first checkpoint key. */

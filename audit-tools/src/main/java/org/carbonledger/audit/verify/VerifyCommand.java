@@ -1,8 +1,13 @@
 package org.carbonledger.audit.verify;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.carbonledger.audit.DatabaseOptions;
@@ -12,15 +17,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ledger-audit verify}: recompute every hash, link, signature, leaf and checkpoint. */
 @Command(
     name = "verify",
     description = {
-      "Verifies the ledger's database: each stored event against its signed chain entry, each"
-          + " aggregate's chain (links, hashes, Ed25519 signatures by published keys within their"
-          + " validity), each Merkle leaf against its entry, and each signed checkpoint's root.",
+      "Verifies the ledger's database: each stored event row against its signed chain entry"
+          + " (payload, types, time, actor, idempotency key), each aggregate's chain (links,"
+          + " hashes, Ed25519 signatures by keys valid at their leaf, rotations followed from the"
+          + " first keys), each Merkle leaf and stored node, each signed checkpoint's root, and"
+          + " with --since that the log extends an earlier audit's checkpoint.",
       "Exit 0 when everything verifies, 1 on any integrity failure, 2 on a usage or I/O error."
     })
 public final class VerifyCommand implements Callable<Integer> {
@@ -30,18 +38,73 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--keys",
+      paramLabel = "<keys.json>",
+      description =
+          "The ledger's first keys as you trust them: the JSON of GET /api/v1/keys saved at an"
+              + " earlier audit or received from the operator. Without it the first keys are"
+              + " taken from the ledger_key table, which trusts whoever can write it.")
+  Path keys;
+
+  @Option(
+      names = "--since",
+      paramLabel = "<checkpoint>",
+      description =
+          "A signed checkpoint saved at an earlier audit (--save-checkpoint). The log must extend"
+              + " it, proven with a consistency proof, or history was rewritten in between.")
+  Path since;
+
+  @Option(
+      names = "--save-checkpoint",
+      paramLabel = "<file>",
+      description = "Saves the latest checkpoint that verified, for the next audit's --since.")
+  Path saveCheckpoint;
+
+  @Option(
+      names = "--log-grace-seconds",
+      defaultValue = "300",
+      paramLabel = "<seconds>",
+      description =
+          "How long an event may wait for the Merkle log before it counts as missed"
+              + " (default: ${DEFAULT-VALUE}).")
+  long logGraceSeconds;
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws SQLException {
+  public Integer call() throws SQLException, IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (logGraceSeconds < 0) {
+      throw new ParameterException(spec.commandLine(), "--log-grace-seconds must not be negative");
+    }
+    VerifyOptions options =
+        VerifyOptions.defaults().withLogGrace(Duration.ofSeconds(logGraceSeconds));
+    try {
+      if (keys != null) {
+        options = options.withTrustedKeys(TrustedKeys.read(keys));
+      }
+      if (since != null) {
+        options = options.withSince(Files.readString(since, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot read " + (e.getMessage() == null ? "a file" : e.getMessage()), e);
+    }
     VerificationReport report;
+    String latest;
     try (Connection connection = database.openReadOnly()) {
-      report =
-          new DatabaseVerifier(connection, n -> err.printf("... %,d entries verified%n", n).flush())
-              .verify();
+      DatabaseVerifier verifier =
+          new DatabaseVerifier(
+              connection, n -> err.printf("... %,d entries verified%n", n).flush(), options);
+      report = verifier.verify();
+      latest = verifier.latestVerifiedCheckpoint();
       connection.rollback();
+    }
+    if (saveCheckpoint != null && report.sound() && latest != null) {
+      Files.writeString(saveCheckpoint, latest, StandardCharsets.UTF_8);
+      err.printf("saved the latest verified checkpoint to %s%n", saveCheckpoint).flush();
     }
     if (json) {
       out.println(toJson(report));
