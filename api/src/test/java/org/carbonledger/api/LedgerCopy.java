@@ -28,7 +28,11 @@ final class LedgerCopy {
           "merkle_leaf",
           "merkle_node",
           "log_checkpoint",
-          "ledger_key");
+          "ledger_key",
+          "token_entry",
+          "projection_position",
+          "batch_supply",
+          "holding_block");
 
   private static int copies;
 
@@ -62,6 +66,22 @@ final class LedgerCopy {
       Thread.sleep(50);
     }
     throw new AssertionError("the sequencer did not log every event within 30 s");
+  }
+
+  /** Waits until the projections have handled every stored event. */
+  static void awaitProjections(JdbcTemplate jdbc) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Long last =
+          jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+      List<Long> projected =
+          jdbc.queryForList("SELECT last_position FROM projection_position", Long.class);
+      if (last == null || (!projected.isEmpty() && projected.get(0) >= last)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the projections did not catch up within 30 s");
   }
 
   Connection connect() throws SQLException {

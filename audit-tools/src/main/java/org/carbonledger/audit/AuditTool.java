@@ -21,7 +21,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AuditTool.Version.class,
     description = "Checks a carbon ledger without trusting the service that wrote it.",
-    subcommands = {VerifyCommand.class, InventoryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      VerifyCommand.class,
+      InventoryCommand.class,
+      org.carbonledger.audit.bundle.ExportCommand.class,
+      org.carbonledger.audit.prove.ProveCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class AuditTool {
 
   public static void main(String[] args) {

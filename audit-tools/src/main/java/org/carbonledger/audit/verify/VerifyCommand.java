@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 import org.carbonledger.audit.DatabaseOptions;
 import org.carbonledger.audit.ExitCodes;
 import org.carbonledger.audit.Json;
+import org.carbonledger.audit.bundle.VerifyBundleCommand;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +34,20 @@ import picocli.CommandLine.Spec;
     })
 public final class VerifyCommand implements Callable<Integer> {
 
-  @Mixin DatabaseOptions database;
+  /** What to verify: a database, or an audit bundle exported from one. */
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @ArgGroup(exclusive = false, heading = "A ledger database:%n")
+    DatabaseOptions database;
+
+    @Option(
+        names = "--bundle",
+        paramLabel = "<dir>",
+        description = "An audit bundle written by `ledger-audit export`, checked offline.")
+    Path bundle;
+  }
 
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
@@ -76,6 +90,14 @@ public final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws SQLException, IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (source.bundle != null) {
+      if (keys != null || since != null || saveCheckpoint != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--keys, --since and --save-checkpoint need --db, not --bundle");
+      }
+      return VerifyBundleCommand.run(source.bundle, json, out, err);
+    }
+    DatabaseOptions database = source.database;
     if (logGraceSeconds < 0) {
       throw new ParameterException(spec.commandLine(), "--log-grace-seconds must not be negative");
     }
@@ -97,7 +119,7 @@ public final class VerifyCommand implements Callable<Integer> {
     try (Connection connection = database.openReadOnly()) {
       DatabaseVerifier verifier =
           new DatabaseVerifier(
-              connection, n -> err.printf("... %,d entries verified%n", n).flush(), options);
+              connection, n -> err.printf("... %,d verified%n", n).flush(), options);
       report = verifier.verify();
       latest = verifier.latestVerifiedCheckpoint();
       connection.rollback();
@@ -115,7 +137,7 @@ public final class VerifyCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, VerificationReport report) {
-    out.printf("ledger: %s%n", database.url());
+    out.printf("ledger: %s%n", source.database.url());
     out.printf(
         "%,d events, %,d signed entries in %,d streams, %,d leaves, %,d checkpoints, %,d keys%n",
         report.events(),
