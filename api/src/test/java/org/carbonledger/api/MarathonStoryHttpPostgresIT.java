@@ -157,7 +157,7 @@ class MarathonStoryHttpPostgresIT {
             200);
     assertThat(footprint.get("status").asText()).isEqualTo("NEUTRAL");
     assertThat(footprint.get("coveredKg").asLong()).isEqualTo(46_000);
-    JsonNode neutrality = get(null, "/api/v1/footprints/WH-MARATHON-2026/certificate", 200);
+    JsonNode neutrality = whenProven("/api/v1/footprints/WH-MARATHON-2026/certificate");
     assertThat(neutrality.at("/certificate/lines")).hasSize(2);
 
     JsonNode register =
@@ -235,9 +235,12 @@ class MarathonStoryHttpPostgresIT {
         .formatted(tonnes);
   }
 
-  /** The certificate, once a signed checkpoint covers the retirement (within a second or so). */
   private JsonNode certificate(String batchId, String retirementId) throws Exception {
-    String path = "/api/v1/retirements/" + batchId + "/" + retirementId + "/certificate";
+    return whenProven("/api/v1/retirements/" + batchId + "/" + retirementId + "/certificate");
+  }
+
+  /** A certificate, once a signed checkpoint covers its event (within a second or so). */
+  private JsonNode whenProven(String path) throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (true) {
       HttpResponse<String> response = send(null, HttpRequest.newBuilder(uri(path)).GET());
