@@ -334,6 +334,22 @@ class AuditChainTamperPostgresIT {
         .contains(org.assertj.core.groups.Tuple.tuple("PROJECTION_ROW_DIFFERS", "batch_supply"));
   }
 
+  @Test
+  void aSignatureWithOneBitFlippedIsFoundByTheParallelSignatureCheck() throws SQLException {
+    tamper(
+        "UPDATE chain_entry SET signature = set_byte(signature, 0, get_byte(signature, 0) # 1)"
+            + " WHERE stream_id = '"
+            + BATCH
+            + "' AND sequence_number = 4");
+
+    assertThat(verify().findings())
+        .extracting(this::location)
+        .contains(
+            "BAD_SIGNATURE " + BATCH + "#4 leaf " + leafOf(BATCH, 4),
+            // The signature is part of the leaf, so the log no longer matches either.
+            "LEAF_HASH_MISMATCH " + BATCH + "#4 leaf " + leafOf(BATCH, 4));
+  }
+
   // --- the ledger ---------------------------------------------------------------------------
 
   private void writeLedger() {

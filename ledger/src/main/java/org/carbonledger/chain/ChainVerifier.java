@@ -48,6 +48,11 @@ public final class ChainVerifier {
    */
   public static Optional<ChainFailure> verifyEntry(
       LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing) {
+    return verifyEntry(logged, expectedPreviousHash, keyRing, true);
+  }
+
+  private static Optional<ChainFailure> verifyEntry(
+      LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing, boolean signature) {
     Objects.requireNonNull(expectedPreviousHash, "expectedPreviousHash");
     Objects.requireNonNull(keyRing, "keyRing");
     SignedEntry signed = logged.signed();
@@ -83,9 +88,42 @@ public final class ChainVerifier {
               key.get().validFrom(),
               key.get().validUntil()));
     }
+    if (!signature) {
+      return Optional.empty();
+    }
     byte[] message = SignedEntry.signatureMessage(recomputed);
     if (!Ed25519Primitives.verify(key.get().publicKey(), message, signed.signature())) {
       return Optional.of(new ChainFailure.BadSignature(streamId, sequence, keyId));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Steps 1 to 4 of {@link #verifyEntry}: hash, link, key and validity, without the signature. When
+   * this finds nothing, {@link #verifySignature} finishes the check.
+   */
+  public static Optional<ChainFailure> verifyEntryWithoutSignature(
+      LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing) {
+    return verifyEntry(logged, expectedPreviousHash, keyRing, false);
+  }
+
+  /**
+   * Step 5 of {@link #verifyEntry} alone: the signature over the entry's stored hash, which the
+   * caller has already found equal to its recomputed hash, by the ring's key of its key id.
+   *
+   * @return {@link ChainFailure.BadSignature} or {@link ChainFailure.UnknownKey}, or empty
+   */
+  public static Optional<ChainFailure> verifySignature(SignedEntry signed, KeyRing keyRing) {
+    Entry entry = signed.entry();
+    Optional<KeyRing.LedgerKey> key = keyRing.find(signed.keyId());
+    if (key.isEmpty()) {
+      return Optional.of(
+          new ChainFailure.UnknownKey(entry.streamId(), entry.sequence(), signed.keyId()));
+    }
+    byte[] message = SignedEntry.signatureMessage(signed.entryHash());
+    if (!Ed25519Primitives.verify(key.get().publicKey(), message, signed.signature())) {
+      return Optional.of(
+          new ChainFailure.BadSignature(entry.streamId(), entry.sequence(), signed.keyId()));
     }
     return Optional.empty();
   }
@@ -114,42 +152,83 @@ public final class ChainVerifier {
    */
   public static List<ChainFailure> verifyStream(
       String origin, String streamId, List<LoggedEntry> entries, KeyRing keyRing) {
-    Objects.requireNonNull(origin, "origin");
-    Objects.requireNonNull(streamId, "streamId");
-    Objects.requireNonNull(keyRing, "keyRing");
+    StreamVerifier stream = new StreamVerifier(origin, streamId, keyRing, true);
     List<ChainFailure> failures = new ArrayList<>();
-    long expectedSequence = 0;
-    byte[] expectedPrevious = Hashing.zeroHash();
-    String aggregateType = null;
-
     for (LoggedEntry logged : entries) {
+      failures.addAll(stream.next(logged));
+    }
+    return List.copyOf(failures);
+  }
+
+  /**
+   * Verifies one stream an entry at a time, with the rules of {@link #verifyStream}, holding only
+   * the expected sequence number and previous hash: a verifier can stream a ledger of any size
+   * through it. Not thread-safe; one instance per stream.
+   */
+  public static final class StreamVerifier {
+    private final String origin;
+    private final String streamId;
+    private final KeyRing keyRing;
+    private final boolean checkSignatures;
+    private long expectedSequence;
+    private byte[] expectedPrevious = Hashing.zeroHash();
+    private String aggregateType;
+
+    /**
+     * @param origin the ledger origin every entry must carry, not null
+     * @param streamId the stream every entry must belong to, not null
+     * @param keyRing the trusted keys, not null
+     * @param checkSignatures false to skip the Ed25519 check (step 5 of {@link #verifyEntry}), for
+     *     a caller that verifies signatures itself, for instance in parallel
+     */
+    public StreamVerifier(
+        String origin, String streamId, KeyRing keyRing, boolean checkSignatures) {
+      this.origin = Objects.requireNonNull(origin, "origin");
+      this.streamId = Objects.requireNonNull(streamId, "streamId");
+      this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
+      this.checkSignatures = checkSignatures;
+    }
+
+    /**
+     * Verifies the stream's next entry in storage order.
+     *
+     * @param logged the entry and its leaf index, not null
+     * @return the entry's failures; empty if it verifies
+     */
+    public List<ChainFailure> next(LoggedEntry logged) {
       Entry entry = logged.signed().entry();
       long sequence = entry.sequence();
       Optional<ChainFailure> foreign = foreign(origin, streamId, aggregateType, entry);
       if (foreign.isPresent()) {
-        failures.add(foreign.get());
-        continue;
+        return List.of(foreign.get());
       }
       if (aggregateType == null) {
         aggregateType = entry.aggregateType();
       }
+      List<ChainFailure> failures = new ArrayList<>(1);
       if (sequence != expectedSequence) {
         failures.add(new ChainFailure.SequenceGap(streamId, expectedSequence, sequence));
         // The link cannot hold across a gap, but the entry's own hash, key and signature can
         // still be checked, so that a gap does not hide an altered entry.
-        verifyEntry(logged, entry.previousHash(), keyRing).ifPresent(failures::add);
+        check(logged, entry.previousHash()).ifPresent(failures::add);
         if (sequence < expectedSequence) {
           // A repeated or earlier entry: keep expecting the next one, so that a duplicate or two
           // swapped entries are reported where they are and not again at every later entry.
-          continue;
+          return failures;
         }
       } else {
-        verifyEntry(logged, expectedPrevious, keyRing).ifPresent(failures::add);
+        check(logged, expectedPrevious).ifPresent(failures::add);
       }
       expectedSequence = sequence + 1;
       expectedPrevious = entry.hash();
+      return failures;
     }
-    return List.copyOf(failures);
+
+    private Optional<ChainFailure> check(LoggedEntry logged, byte[] previous) {
+      return checkSignatures
+          ? verifyEntry(logged, previous, keyRing)
+          : verifyEntryWithoutSignature(logged, previous, keyRing);
+    }
   }
 
   private static Optional<ChainFailure> foreign(

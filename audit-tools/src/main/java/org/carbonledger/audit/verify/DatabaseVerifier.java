@@ -12,9 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongConsumer;
 import org.carbonledger.audit.replay.ProjectionCheck;
 import org.carbonledger.chain.ChainException;
@@ -24,6 +22,7 @@ import org.carbonledger.chain.ChainVerifier.LoggedEntry;
 import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.Hashing;
+import org.carbonledger.chain.KeyRing;
 import org.carbonledger.chain.SignedEntry;
 import org.carbonledger.chain.merkle.MerkleProofs;
 import org.carbonledger.chain.merkle.MerkleVerifier;
@@ -119,56 +118,81 @@ public final class DatabaseVerifier {
     long entries = 0;
     long streams = 0;
     long notYetLogged = 0;
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT c.stream_id, c.sequence_number, c.event_identifier, c.entry, c.entry_hash,"
-                + " c.key_id, c.signature, l.leaf_index, d.payload, d.aggregate_identifier,"
-                + " d.sequence_number, d.aggregate_type, d.payload_type, d.time_stamp, d.meta_data"
-                + " FROM chain_entry c"
-                + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
-                + " LEFT JOIN domain_event_entry d ON d.event_identifier = c.event_identifier"
-                + " ORDER BY c.stream_id, c.sequence_number")) {
+    KeyRing ring = keys.entryKeys();
+    try (ParallelSignatures signatures = new ParallelSignatures(ring);
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT c.stream_id, c.sequence_number, c.event_identifier, c.entry,"
+                    + " c.entry_hash, c.key_id, c.signature, l.leaf_index, d.payload,"
+                    + " d.aggregate_identifier, d.sequence_number, d.aggregate_type,"
+                    + " d.payload_type, d.time_stamp, d.meta_data"
+                    + " FROM chain_entry c"
+                    + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
+                    + " LEFT JOIN domain_event_entry d ON d.event_identifier = c.event_identifier"
+                    + " ORDER BY c.stream_id, c.sequence_number")) {
       query.setFetchSize(FETCH_SIZE);
       try (ResultSet rows = query.executeQuery()) {
         String stream = null;
-        List<LoggedEntry> logged = new ArrayList<>();
-        Map<Long, Long> leafBySequence = new HashMap<>();
+        ChainVerifier.StreamVerifier chain = null;
         while (rows.next()) {
           String streamId = rows.getString(1);
           if (!streamId.equals(stream)) {
-            if (stream != null) {
-              verifyStream(keys, stream, logged, leafBySequence);
-            }
+            // One stream at a time, and within it one entry at a time: memory does not grow
+            // with the ledger, however long a stream is.
             stream = streamId;
             streams++;
-            logged.clear();
-            leafBySequence.clear();
+            chain = new ChainVerifier.StreamVerifier(keys.origin(), streamId, ring, false);
           }
           long sequence = rows.getLong(2);
           Long leafIndex = rows.getObject(8) == null ? null : rows.getLong(8);
           if (leafIndex == null) {
             notYetLogged++;
             checkLoggedInTime(rows, streamId, sequence);
-          } else {
-            leafBySequence.put(sequence, leafIndex);
           }
           SignedEntry signed = readEntry(rows, streamId, sequence, leafIndex);
           if (signed != null) {
             checkStoredEvent(rows, signed, leafIndex);
             // An entry not yet logged is checked against the keys valid at the log's end,
             // where its leaf will be.
-            logged.add(new LoggedEntry(leafIndex == null ? leafCount : leafIndex, signed));
+            List<ChainFailure> failures =
+                chain.next(new LoggedEntry(leafIndex == null ? leafCount : leafIndex, signed));
+            for (ChainFailure failure : failures) {
+              findings.add(chainFinding(failure, streamId, leafIndex));
+            }
+            if (failures.stream().noneMatch(DatabaseVerifier::hidesSignature)) {
+              signatures.add(signed, leafIndex);
+            }
           }
           if (++entries % FETCH_SIZE == 0) {
             progress.accept(entries);
           }
         }
-        if (stream != null) {
-          verifyStream(keys, stream, logged, leafBySequence);
-        }
       }
+      findings.addAll(signatures.finish());
     }
     return new EntryCounts(entries, streams, notYetLogged);
+  }
+
+  /**
+   * Failures after which the signature is not checked: the hash it signs is wrong, or the key is
+   * unknown or not valid there, and that is reported already.
+   */
+  private static boolean hidesSignature(ChainFailure failure) {
+    return failure instanceof ChainFailure.HashMismatch
+        || failure instanceof ChainFailure.UnknownKey
+        || failure instanceof ChainFailure.KeyOutsideValidity
+        || failure instanceof ChainFailure.ForeignEntry;
+  }
+
+  private static Finding chainFinding(ChainFailure failure, String streamId, Long leafIndex) {
+    return new Finding(
+        kindOf(failure),
+        streamId,
+        sequenceOf(failure),
+        leafIndex,
+        "chain_entry",
+        null,
+        failure.describe());
   }
 
   private SignedEntry readEntry(ResultSet rows, String streamId, long sequence, Long leafIndex)
@@ -372,24 +396,6 @@ public final class DatabaseVerifier {
       }
     } catch (DateTimeParseException e) {
       // Reported as an altered time_stamp by checkEventColumns.
-    }
-  }
-
-  private void verifyStream(
-      KeyHistory keys, String streamId, List<LoggedEntry> logged, Map<Long, Long> leafBySequence) {
-    for (ChainFailure failure :
-        ChainVerifier.verifyStream(
-            keys.origin(), streamId, List.copyOf(logged), keys.entryKeys())) {
-      Long sequence = sequenceOf(failure);
-      findings.add(
-          new Finding(
-              kindOf(failure),
-              streamId,
-              sequence,
-              sequence == null ? null : leafBySequence.get(sequence),
-              "chain_entry",
-              null,
-              failure.describe()));
     }
   }
 
