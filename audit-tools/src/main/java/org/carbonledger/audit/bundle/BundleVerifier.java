@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import org.carbonledger.audit.verify.ChainFailures;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.VerificationReport;
 import org.carbonledger.chain.ChainException;
@@ -613,7 +614,7 @@ public final class BundleVerifier {
         for (ChainFailure failure :
             ChainVerifier.verifyStream(
                 keys.origin(), stream, List.copyOf(logged), keys.entryKeys())) {
-          Long sequence = sequenceOf(failure);
+          Long sequence = ChainFailures.sequenceOf(failure);
           List<long[]> lines = sequence == null ? null : located.get(sequence);
           Long leaf = null;
           if (lines != null) {
@@ -622,7 +623,7 @@ public final class BundleVerifier {
           }
           findings.add(
               new Finding(
-                  kindOf(failure),
+                  ChainFailures.kindOf(failure),
                   stream,
                   sequence,
                   leaf,
@@ -645,32 +646,6 @@ public final class BundleVerifier {
       text.append(i == 0 ? "" : ", ").append(lines.get(i)[0]);
     }
     return text.toString();
-  }
-
-  static Long sequenceOf(ChainFailure failure) {
-    if (failure instanceof ChainFailure.SequenceGap gap) {
-      return gap.actual();
-    } else if (failure instanceof ChainFailure.HashMismatch mismatch) {
-      return mismatch.sequence();
-    } else if (failure instanceof ChainFailure.BrokenLink link) {
-      return link.sequence();
-    } else if (failure instanceof ChainFailure.UnknownKey unknown) {
-      return unknown.sequence();
-    } else if (failure instanceof ChainFailure.BadSignature bad) {
-      return bad.sequence();
-    } else if (failure instanceof ChainFailure.KeyOutsideValidity outside) {
-      return outside.sequence();
-    } else if (failure instanceof ChainFailure.ForeignEntry foreign) {
-      return foreign.sequence();
-    }
-    return null;
-  }
-
-  /**
-   * UPPER_SNAKE_CASE of the failure's type, such as BROKEN_LINK, as the database verifier names.
-   */
-  static String kindOf(ChainFailure failure) {
-    return failure.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
   }
 
   // --- events without entries -----------------------------------------------------------------

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.carbonledger.audit.ExitCodes;
-import org.carbonledger.audit.Json;
+import org.carbonledger.audit.verify.ReportOutput;
 import org.carbonledger.audit.verify.VerificationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,66 +56,19 @@ public final class VerifyBundleCommand implements Callable<Integer> {
     VerificationReport report =
         new BundleVerifier(bundle, n -> err.printf("... %,d entries verified%n", n).flush())
             .verify();
+    ReportOutput output =
+        new ReportOutput(
+            "bundle",
+            bundle.toString(),
+            "file",
+            "line",
+            "every file, event, chain, leaf and checkpoint of the bundle verifies");
     if (json) {
-      out.println(toJson(bundle, report));
+      out.println(output.json(report));
     } else {
-      print(out, bundle, report);
+      output.print(out, report, "newest entries were not in the log yet when exported");
     }
     out.flush();
     return report.sound() ? ExitCodes.OK : ExitCodes.INTEGRITY_FAILURE;
-  }
-
-  private static void print(PrintWriter out, Path bundle, VerificationReport report) {
-    out.printf("bundle: %s%n", bundle);
-    out.printf(
-        "%,d events, %,d signed entries in %,d streams, %,d leaves, %,d checkpoints, %,d keys%n",
-        report.events(),
-        report.entries(),
-        report.streams(),
-        report.leaves(),
-        report.checkpoints(),
-        report.keys());
-    if (report.entriesNotYetLogged() > 0) {
-      out.printf(
-          "%,d newest entries were not in the log yet when exported%n",
-          report.entriesNotYetLogged());
-    }
-    out.printf(
-        "verified in %.2f s (%,.0f entries/s)%n",
-        report.seconds(), report.seconds() > 0 ? report.entries() / report.seconds() : 0.0);
-    report.findings().forEach(finding -> out.println("FAIL " + finding.describe()));
-    out.println(
-        report.sound()
-            ? "OK: every file, event, chain, leaf and checkpoint of the bundle verifies"
-            : "FAILED: " + report.findings().size() + " integrity failure(s)");
-  }
-
-  private static String toJson(Path bundle, VerificationReport report) {
-    return Json.object()
-        .put("bundle", bundle.toString())
-        .put("events", report.events())
-        .put("entries", report.entries())
-        .put("streams", report.streams())
-        .put("leaves", report.leaves())
-        .put("checkpoints", report.checkpoints())
-        .put("keys", report.keys())
-        .put("entriesNotYetLogged", report.entriesNotYetLogged())
-        .put("seconds", report.seconds())
-        .put("sound", report.sound())
-        .putObjects(
-            "failures",
-            report.findings().stream()
-                .map(
-                    finding ->
-                        Json.object()
-                            .put("kind", finding.kind())
-                            .put("stream", finding.streamId())
-                            .put("sequence", finding.sequence())
-                            .put("leafIndex", finding.leafIndex())
-                            .put("file", finding.table())
-                            .put("line", finding.row())
-                            .put("message", finding.message()))
-                .collect(Collectors.toList()))
-        .toString();
   }
 }

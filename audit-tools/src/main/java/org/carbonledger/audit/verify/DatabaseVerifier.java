@@ -186,9 +186,9 @@ public final class DatabaseVerifier {
 
   private static Finding chainFinding(ChainFailure failure, String streamId, Long leafIndex) {
     return new Finding(
-        kindOf(failure),
+        ChainFailures.kindOf(failure),
         streamId,
-        sequenceOf(failure),
+        ChainFailures.sequenceOf(failure),
         leafIndex,
         "chain_entry",
         null,
@@ -397,30 +397,6 @@ public final class DatabaseVerifier {
     } catch (DateTimeParseException e) {
       // Reported as an altered time_stamp by checkEventColumns.
     }
-  }
-
-  private static Long sequenceOf(ChainFailure failure) {
-    if (failure instanceof ChainFailure.SequenceGap gap) {
-      return gap.actual();
-    } else if (failure instanceof ChainFailure.HashMismatch mismatch) {
-      return mismatch.sequence();
-    } else if (failure instanceof ChainFailure.BrokenLink link) {
-      return link.sequence();
-    } else if (failure instanceof ChainFailure.UnknownKey unknown) {
-      return unknown.sequence();
-    } else if (failure instanceof ChainFailure.BadSignature bad) {
-      return bad.sequence();
-    } else if (failure instanceof ChainFailure.KeyOutsideValidity outside) {
-      return outside.sequence();
-    } else if (failure instanceof ChainFailure.ForeignEntry foreign) {
-      return foreign.sequence();
-    }
-    return null;
-  }
-
-  /** UPPER_SNAKE_CASE of the failure's type, such as BROKEN_LINK. */
-  private static String kindOf(ChainFailure failure) {
-    return failure.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
   }
 
   /** Events stored without a chain entry were written around the ledger, or forged. */

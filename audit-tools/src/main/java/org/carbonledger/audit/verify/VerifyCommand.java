@@ -9,10 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.carbonledger.audit.DatabaseOptions;
 import org.carbonledger.audit.ExitCodes;
-import org.carbonledger.audit.Json;
 import org.carbonledger.audit.bundle.VerifyBundleCommand;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -128,64 +126,18 @@ public final class VerifyCommand implements Callable<Integer> {
       Files.writeString(saveCheckpoint, latest, StandardCharsets.UTF_8);
       err.printf("saved the latest verified checkpoint to %s%n", saveCheckpoint).flush();
     }
+    ReportOutput output =
+        new ReportOutput(
+            "ledger",
+            source.database.url(),
+            "table",
+            "row",
+            "every event, chain, leaf, checkpoint and projection verifies");
     if (json) {
-      out.println(toJson(report));
+      out.println(output.json(report));
     } else {
-      print(out, report);
+      output.print(out, report, "newest entries are not in the log yet (the sequencer is behind)");
     }
     return report.sound() ? ExitCodes.OK : ExitCodes.INTEGRITY_FAILURE;
-  }
-
-  private void print(PrintWriter out, VerificationReport report) {
-    out.printf("ledger: %s%n", source.database.url());
-    out.printf(
-        "%,d events, %,d signed entries in %,d streams, %,d leaves, %,d checkpoints, %,d keys%n",
-        report.events(),
-        report.entries(),
-        report.streams(),
-        report.leaves(),
-        report.checkpoints(),
-        report.keys());
-    if (report.entriesNotYetLogged() > 0) {
-      out.printf(
-          "%,d newest entries are not in the log yet (the sequencer is behind)%n",
-          report.entriesNotYetLogged());
-    }
-    out.printf(
-        "verified in %.2f s (%,.0f entries/s)%n",
-        report.seconds(), report.seconds() > 0 ? report.entries() / report.seconds() : 0.0);
-    report.findings().forEach(finding -> out.println("FAIL " + finding.describe()));
-    out.println(
-        report.sound()
-            ? "OK: every event, chain, leaf and checkpoint verifies"
-            : "FAILED: " + report.findings().size() + " integrity failure(s)");
-  }
-
-  private static String toJson(VerificationReport report) {
-    return Json.object()
-        .put("events", report.events())
-        .put("entries", report.entries())
-        .put("streams", report.streams())
-        .put("leaves", report.leaves())
-        .put("checkpoints", report.checkpoints())
-        .put("keys", report.keys())
-        .put("entriesNotYetLogged", report.entriesNotYetLogged())
-        .put("seconds", report.seconds())
-        .put("sound", report.sound())
-        .putObjects(
-            "failures",
-            report.findings().stream()
-                .map(
-                    finding ->
-                        Json.object()
-                            .put("kind", finding.kind())
-                            .put("stream", finding.streamId())
-                            .put("sequence", finding.sequence())
-                            .put("leafIndex", finding.leafIndex())
-                            .put("table", finding.table())
-                            .put("row", finding.row())
-                            .put("message", finding.message()))
-                .collect(Collectors.toList()))
-        .toString();
   }
 }
