@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
+import org.carbonledger.audit.verify.VerifyOptions;
 import org.carbonledger.auditlog.Checkpointer;
 import org.carbonledger.auditlog.KeyPurpose;
 import org.carbonledger.auditlog.KeyRotation;
@@ -239,6 +240,36 @@ class KeyRotationPostgresIT {
         .extracting(LedgerCopy::location)
         .contains("KEY_WITHOUT_ROTATION - leaf -")
         .anyMatch(location -> location.startsWith("UNKNOWN_KEY " + batch + "#3 "));
+  }
+
+  @Test
+  void anAuditThatPinsTheFirstKeysFollowsTheRotationsFromThem() throws SQLException {
+    assertThat(
+            LedgerCopy.of(jdbc)
+                .verify(VerifyOptions.defaults().withTrustedKeys(firstKeys()))
+                .findings())
+        .isEmpty();
+  }
+
+  @Test
+  void anAuditThatPinsOtherFirstKeysRejectsTheLedgersOwn() throws SQLException {
+    Ed25519Signer other = Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom());
+    List<VerifyOptions.TrustedKey> pinned = new ArrayList<>(firstKeys());
+    pinned.removeIf(key -> key.purpose().equals("entry"));
+    pinned.add(new VerifyOptions.TrustedKey("entry", other.keyName(), other.publicKey()));
+
+    assertThat(
+            LedgerCopy.of(jdbc).verify(VerifyOptions.defaults().withTrustedKeys(pinned)).findings())
+        .extracting(finding -> finding.kind())
+        .contains("FIRST_KEY_NOT_TRUSTED", "UNKNOWN_KEY");
+  }
+
+  /** The ledger's first keys as a regulator would have saved them. */
+  private List<VerifyOptions.TrustedKey> firstKeys() {
+    return jdbc.query(
+        "SELECT purpose, key_name, public_key FROM ledger_key WHERE introduced_by IS NULL",
+        (row, n) ->
+            new VerifyOptions.TrustedKey(row.getString(1), row.getString(2), row.getBytes(3)));
   }
 
   private static Ed25519Signer stage(String file, String name) throws IOException {

@@ -4,7 +4,6 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.springframework.dao.DuplicateKeyException;
 
 /**
  * Records a command's Idempotency-Key in the transaction that stores its events, just after them,
@@ -24,13 +23,6 @@ public final class IdempotencyInterceptor implements MessageHandlerInterceptor<C
     this.records = records;
   }
 
-  /** Thrown when another request with the same key completed first. */
-  static final class Raced extends RuntimeException {
-    Raced(Throwable cause) {
-      super("another request with the same Idempotency-Key completed first", cause);
-    }
-  }
-
   @Override
   public Object handle(
       UnitOfWork<? extends CommandMessage<?>> unitOfWork, InterceptorChain interceptorChain)
@@ -46,14 +38,10 @@ public final class IdempotencyInterceptor implements MessageHandlerInterceptor<C
       byte[] hash = java.util.HexFormat.of().parseHex(metaData.get(REQUEST_HASH).toString());
       // Registered after the handler ran, so it runs after the event store's own prepare-commit
       // step and the position it records includes this command's events.
+      // A key that another request recorded meanwhile fails here on the primary key, and this
+      // command rolls back whole; LedgerWrites then answers with that request's record.
       unitOfWork.onPrepareCommit(
-          u -> {
-            try {
-              records.record(metaData.get(CLIENT).toString(), key.toString(), hash, stored);
-            } catch (DuplicateKeyException e) {
-              throw new Raced(e);
-            }
-          });
+          u -> records.record(metaData.get(CLIENT).toString(), key.toString(), hash, stored));
     }
     return result;
   }

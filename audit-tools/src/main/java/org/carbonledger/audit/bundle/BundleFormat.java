@@ -2,6 +2,7 @@ package org.carbonledger.audit.bundle;
 
 import java.util.List;
 import org.carbonledger.audit.AuditTool;
+import org.carbonledger.audit.verify.KeyHistory;
 
 /**
  * The names and constants of an audit bundle, {@code docs/spec/05-audit-bundle.md}: a directory of
@@ -24,9 +25,7 @@ final class BundleFormat {
       List.of(KEYS, ENTRIES, UNCHAINED_EVENTS, LEAVES, CHECKPOINTS);
 
   /** The stream of the ledger's key rotations and the type of their events (spec 3.6.1). */
-  static final String ROTATION_STREAM = "signing-keys:ledger";
-
-  static final String ROTATION_EVENT = "SigningKeyRotated";
+  static final String ROTATION_STREAM = KeyHistory.ROTATION_STREAM;
 
   private BundleFormat() {}
 

@@ -26,6 +26,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.carbonledger.audit.verify.ChainFailures;
 import org.carbonledger.audit.verify.Finding;
+import org.carbonledger.audit.verify.KeyHistory;
 import org.carbonledger.audit.verify.VerificationReport;
 import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.ChainFailure;
@@ -85,7 +86,7 @@ public final class BundleVerifier {
     JsonNode manifest = readManifest();
     checkFiles(manifest);
     long leafCount = lineCounts.getOrDefault(BundleFormat.LEAVES, 0L);
-    BundleKeys keys = deriveKeys(leafCount);
+    KeyHistory keys = deriveKeys(leafCount);
     try (LeafTable table = new LeafTable(leafCount);
         DiskNodeStore log = new DiskNodeStore()) {
       EntryPass entries = new EntryPass(keys, table, leafCount);
@@ -183,7 +184,7 @@ public final class BundleVerifier {
 
   private void compareManifest(
       JsonNode manifest,
-      BundleKeys keys,
+      KeyHistory keys,
       EntryPass entries,
       long unchained,
       LogPass leaves,
@@ -254,37 +255,39 @@ public final class BundleVerifier {
 
   // --- keys -----------------------------------------------------------------------------------
 
-  private BundleKeys deriveKeys(long leafCount) throws IOException {
-    List<BundleKeys.Published> published = new ArrayList<>();
+  private KeyHistory deriveKeys(long leafCount) throws IOException {
+    List<KeyHistory.PublishedKey> published = new ArrayList<>();
     forEachLine(
         BundleFormat.KEYS,
         (line, key) ->
             published.add(
-                new BundleKeys.Published(
-                    line,
+                new KeyHistory.PublishedKey(
                     text(key, "keyId"),
                     text(key, "keyName"),
                     text(key, "purpose"),
                     base64(key, "publicKey"),
                     optionalLong(key, "validFrom"),
                     optionalLong(key, "validUntil"),
-                    optionalText(key, "introducedBy"))));
-    List<BundleKeys.Rotation> rotations = new ArrayList<>();
+                    optionalText(key, "introducedBy"),
+                    "line " + line)));
+    record Numbered(long sequence, KeyHistory.RotationEntry rotation) {}
+    List<Numbered> rotations = new ArrayList<>();
     forEachLine(
         BundleFormat.ENTRIES,
         (line, entry) -> {
           if (BundleFormat.ROTATION_STREAM.equals(entry.path("stream").asText())) {
             try {
               rotations.add(
-                  new BundleKeys.Rotation(
-                      line,
+                  new Numbered(
                       number(entry, "sequence"),
-                      optionalText(entry, "eventId"),
-                      base64(entry, "entry"),
-                      text(entry, "keyId"),
-                      Hashing.unhex(text(entry, "entryHash")),
-                      base64(entry, "signature"),
-                      optionalLong(entry, "leafIndex")));
+                      new KeyHistory.RotationEntry(
+                          optionalText(entry, "eventId"),
+                          base64(entry, "entry"),
+                          text(entry, "keyId"),
+                          Hashing.unhex(text(entry, "entryHash")),
+                          base64(entry, "signature"),
+                          optionalLong(entry, "leafIndex"),
+                          "line " + line)));
             } catch (IllegalArgumentException e) {
               // Reported where the entries are checked.
             }
@@ -293,15 +296,22 @@ public final class BundleVerifier {
         // Only lines that mention the rotation stream are parsed here. One that hides it behind
         // JSON escapes brings in no key, so the entries it would admit fail as UNKNOWN_KEY.
         text -> text.contains(BundleFormat.ROTATION_STREAM));
-    rotations.sort(Comparator.comparingLong(BundleKeys.Rotation::sequence));
-    return BundleKeys.derive(published, rotations, leafCount, findings);
+    // In sequence order, as the database verifier reads them.
+    rotations.sort(Comparator.comparingLong(Numbered::sequence));
+    return KeyHistory.derive(
+        published,
+        rotations.stream().map(Numbered::rotation).toList(),
+        leafCount,
+        findings,
+        List.of(),
+        new KeyHistory.Sources(BundleFormat.KEYS, BundleFormat.ENTRIES));
   }
 
   // --- entries --------------------------------------------------------------------------------
 
   /** One pass over {@code entries.jsonl}, a stream at a time. */
   private final class EntryPass {
-    final BundleKeys keys;
+    final KeyHistory keys;
     final LeafTable table;
     final long leafCount;
     long entries;
@@ -315,7 +325,7 @@ public final class BundleVerifier {
     /** Where each sequence of the current stream was read: lines and leaf indexes. */
     final Map<Long, List<long[]>> located = new HashMap<>();
 
-    EntryPass(BundleKeys keys, LeafTable table, long leafCount) {
+    EntryPass(KeyHistory keys, LeafTable table, long leafCount) {
       this.keys = keys;
       this.table = table;
       this.leafCount = leafCount;
@@ -680,14 +690,14 @@ public final class BundleVerifier {
 
   /** Reads {@code checkpoints.jsonl} a line at a time, verifying each note's signature. */
   private final class CheckpointCursor implements Closeable {
-    private final BundleKeys keys;
+    private final KeyHistory keys;
     private final BufferedReader reader;
     long lines;
     long verified;
     String lastNote;
     private SignedCheckpoint last;
 
-    CheckpointCursor(BundleKeys keys) throws IOException {
+    CheckpointCursor(KeyHistory keys) throws IOException {
       this.keys = keys;
       Path file = bundle.resolve(BundleFormat.CHECKPOINTS);
       this.reader =
@@ -812,7 +822,7 @@ public final class BundleVerifier {
     SignedCheckpoint previous;
     boolean gaps;
 
-    LogPass(BundleKeys keys, LeafTable table, DiskNodeStore log) throws IOException {
+    LogPass(KeyHistory keys, LeafTable table, DiskNodeStore log) throws IOException {
       this.table = table;
       this.log = log;
       this.checkpoints = new CheckpointCursor(keys);

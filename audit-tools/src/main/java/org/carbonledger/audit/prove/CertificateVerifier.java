@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.carbonledger.audit.prove.TrustedKeys.TrustedKey;
+import org.carbonledger.audit.TrustedKeyFile.TrustedKey;
 import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.ChainFailure;
 import org.carbonledger.chain.Entry;

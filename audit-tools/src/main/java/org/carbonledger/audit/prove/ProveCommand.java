@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.carbonledger.audit.ExitCodes;
-import org.carbonledger.audit.prove.TrustedKeys.TrustedKey;
+import org.carbonledger.audit.TrustedKeyFile;
+import org.carbonledger.audit.TrustedKeyFile.TrustedKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +63,7 @@ public final class ProveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    List<TrustedKey> trusted = keys == null ? null : TrustedKeys.read(keys);
+    List<TrustedKey> trusted = keys == null ? null : TrustedKeyFile.read(keys);
     JsonNode document = readCertificate(certificate);
     CertificateVerifier.Result result = new CertificateVerifier(trusted).verify(document);
     if (json) {

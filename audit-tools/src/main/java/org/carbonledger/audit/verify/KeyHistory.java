@@ -36,17 +36,18 @@ import org.carbonledger.chain.note.NoteVerifierKey;
  * <p>The ranges are derived from the log, never read from {@code ledger_key}: that table is only
  * compared with them, and each disagreement is a finding.
  */
-final class KeyHistory {
+public final class KeyHistory {
 
   /** The stream of the ledger's key rotations and the type of their events. */
-  static final String ROTATION_STREAM = "signing-keys:ledger";
+  public static final String ROTATION_STREAM = "signing-keys:ledger";
 
-  static final String ROTATION_EVENT = "SigningKeyRotated";
+  public static final String ROTATION_EVENT = "SigningKeyRotated";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, List<Derived>> byPurpose = new LinkedHashMap<>();
   private final List<Finding> findings;
+  private final Sources sources;
   private String origin = "";
   private KeyRing entryKeys;
 
@@ -71,17 +72,48 @@ final class KeyHistory {
     }
   }
 
-  private record Published(
+  /**
+   * A published key, as {@code ledger_key} or an audit bundle lists it.
+   *
+   * @param introducedBy the event that rotated the key in; null for a first key
+   * @param row where it is listed, for findings: the key id in a table, a line in a bundle
+   */
+  public record PublishedKey(
       String keyId,
       String name,
       String purpose,
       byte[] publicKey,
       Long from,
       Long until,
-      String introducedBy) {}
+      String introducedBy,
+      String row) {}
 
-  private KeyHistory(List<Finding> findings) {
+  /**
+   * A signed entry of the rotation stream.
+   *
+   * @param leaf its leaf index; null while it is not logged
+   * @param row where it is stored, for findings
+   */
+  public record RotationEntry(
+      String eventId,
+      byte[] entry,
+      String keyId,
+      byte[] entryHash,
+      byte[] signature,
+      Long leaf,
+      String row) {}
+
+  /**
+   * Where the keys and the entries were read from, named in findings.
+   *
+   * @param keys the table or file of the published keys, such as {@code ledger_key}
+   * @param entries the table or file of the signed entries, such as {@code chain_entry}
+   */
+  public record Sources(String keys, String entries) {}
+
+  private KeyHistory(List<Finding> findings, Sources sources) {
     this.findings = findings;
+    this.sources = sources;
     byPurpose.put("entry", new ArrayList<>());
     byPurpose.put("checkpoint", new ArrayList<>());
   }
@@ -91,56 +123,78 @@ final class KeyHistory {
    *
    * @param leafCount the log's size: a rotation not logged yet takes effect there
    * @param findings where disagreements are reported
+   * @param trusted the regulator's first keys; empty to take them from {@code ledger_key}
    */
   static KeyHistory load(
       Connection connection, long leafCount, List<Finding> findings, List<TrustedKey> trusted)
       throws SQLException {
-    KeyHistory history = new KeyHistory(findings);
-    List<Published> published = history.readPublished(connection);
-    Map<String, List<Published>> firsts = new LinkedHashMap<>();
+    return derive(
+        readPublished(connection),
+        readRotations(connection),
+        leafCount,
+        findings,
+        trusted,
+        new Sources("ledger_key", "chain_entry"));
+  }
+
+  /**
+   * Derives the keys and their ranges from the published keys and the rotation entries, wherever
+   * they were read from.
+   *
+   * @param rotations the rotation stream's entries in sequence order
+   * @param leafCount the log's size: a rotation not logged yet takes effect there
+   * @param findings where disagreements are reported
+   * @param trusted the regulator's first keys; empty to take the published first keys
+   */
+  public static KeyHistory derive(
+      List<PublishedKey> published,
+      List<RotationEntry> rotations,
+      long leafCount,
+      List<Finding> findings,
+      List<TrustedKey> trusted,
+      Sources sources) {
+    KeyHistory history = new KeyHistory(findings, sources);
+    Map<String, List<PublishedKey>> firsts = new LinkedHashMap<>();
     if (trusted.isEmpty()) {
-      for (Published key : published) {
+      for (PublishedKey key : published) {
         if (key.introducedBy() == null) {
           firsts.computeIfAbsent(key.purpose(), p -> new ArrayList<>()).add(key);
         }
       }
     } else {
       for (TrustedKey key : trusted) {
+        String keyId = KeyIds.ledgerKeyId(key.keyName(), key.publicKey());
         firsts
             .computeIfAbsent(key.purpose(), p -> new ArrayList<>())
             .add(
-                new Published(
-                    KeyIds.ledgerKeyId(key.keyName(), key.publicKey()),
-                    key.keyName(),
-                    key.purpose(),
-                    key.publicKey(),
-                    0L,
-                    null,
-                    null));
+                new PublishedKey(
+                    keyId, key.keyName(), key.purpose(), key.publicKey(), 0L, null, null, keyId));
       }
       history.compareFirstKeys(published, trusted);
     }
-    for (List<Published> keys : firsts.values()) {
+    for (List<PublishedKey> keys : firsts.values()) {
       if (keys.size() == 1) {
         history.trustFirst(keys.get(0));
       } else {
-        // The table alone cannot tell which is the ledger's real first key, so none is trusted.
+        // The list alone cannot tell which is the ledger's real first key, so none is trusted.
         findings.add(
-            finding(
+            history.finding(
                 "AMBIGUOUS_FIRST_KEYS",
                 null,
                 keys.size()
                     + " "
                     + keys.get(0).purpose()
                     + " keys claim to be the ledger's first: "
-                    + keys.stream().map(Published::keyId).toList()));
+                    + keys.stream().map(PublishedKey::keyId).toList()));
       }
     }
-    history.followRotations(connection, leafCount);
+    for (RotationEntry rotation : rotations) {
+      history.follow(rotation, leafCount);
+    }
     history.compare(published);
     if (history.byPurpose.get("checkpoint").isEmpty()) {
       findings.add(
-          finding(
+          history.finding(
               "NO_CHECKPOINT_KEY",
               null,
               "no checkpoint key is published, so the log's origin and checkpoints cannot be"
@@ -150,8 +204,8 @@ final class KeyHistory {
   }
 
   /** The first keys {@code ledger_key} publishes must be the ones the regulator trusts. */
-  private void compareFirstKeys(List<Published> published, List<TrustedKey> trusted) {
-    for (Published key : published) {
+  private void compareFirstKeys(List<PublishedKey> published, List<TrustedKey> trusted) {
+    for (PublishedKey key : published) {
       if (key.introducedBy() != null) {
         continue;
       }
@@ -166,8 +220,9 @@ final class KeyHistory {
         findings.add(
             finding(
                 "FIRST_KEY_NOT_TRUSTED",
-                key.keyId(),
-                "ledger_key publishes a first "
+                key.row(),
+                sources.keys()
+                    + " publishes a first "
                     + key.purpose()
                     + " key that is not among the trusted keys"));
       }
@@ -175,12 +230,12 @@ final class KeyHistory {
   }
 
   /** The log's origin: the name of its first checkpoint key. */
-  String origin() {
+  public String origin() {
     return origin;
   }
 
   /** The entry keys with their ranges. */
-  KeyRing entryKeys() {
+  public KeyRing entryKeys() {
     if (entryKeys != null) {
       return entryKeys;
     }
@@ -193,7 +248,7 @@ final class KeyHistory {
   }
 
   /** The checkpoint keys that may sign a checkpoint of {@code size} leaves. */
-  List<NoteVerifierKey> checkpointKeysFor(long size) {
+  public List<NoteVerifierKey> checkpointKeysFor(long size) {
     List<NoteVerifierKey> keys = new ArrayList<>();
     for (Derived key : byPurpose.get("checkpoint")) {
       if (key.from <= size - 1 && size - 1 < key.until) {
@@ -204,12 +259,12 @@ final class KeyHistory {
   }
 
   /** How many keys the history holds. */
-  int size() {
+  public int size() {
     return byPurpose.values().stream().mapToInt(List::size).sum();
   }
 
-  private List<Published> readPublished(Connection connection) throws SQLException {
-    List<Published> published = new ArrayList<>();
+  private static List<PublishedKey> readPublished(Connection connection) throws SQLException {
+    List<PublishedKey> published = new ArrayList<>();
     try (PreparedStatement query =
             connection.prepareStatement(
                 "SELECT key_id, key_name, purpose, public_key, valid_from, valid_until,"
@@ -217,43 +272,22 @@ final class KeyHistory {
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         published.add(
-            new Published(
+            new PublishedKey(
                 rows.getString(1),
                 rows.getString(2),
                 rows.getString(3),
                 rows.getBytes(4),
                 rows.getObject(5, Long.class),
                 rows.getObject(6, Long.class),
-                rows.getString(7)));
+                rows.getString(7),
+                rows.getString(1)));
       }
     }
     return published;
   }
 
-  private void trustFirst(Published key) {
-    List<Derived> keys = byPurpose.get(key.purpose());
-    if (keys == null) {
-      findings.add(finding("MALFORMED_KEY", key.keyId(), "unknown purpose " + key.purpose()));
-      return;
-    }
-    try {
-      String keyId = KeyIds.ledgerKeyId(key.name(), key.publicKey());
-      new LedgerKey(key.name(), key.publicKey(), 0, Long.MAX_VALUE); // checks the point
-      if (!keyId.equals(key.keyId())) {
-        findings.add(finding("KEY_ID_MISMATCH", key.keyId(), "the published key's id is " + keyId));
-        return;
-      }
-      long from = key.from() == null ? 0 : key.from();
-      keys.add(new Derived(keyId, key.name(), key.publicKey(), from, false));
-      if ("checkpoint".equals(key.purpose())) {
-        origin = key.name();
-      }
-    } catch (RuntimeException e) {
-      findings.add(finding("MALFORMED_KEY", key.keyId(), e.getMessage()));
-    }
-  }
-
-  private void followRotations(Connection connection, long leafCount) throws SQLException {
+  private static List<RotationEntry> readRotations(Connection connection) throws SQLException {
+    List<RotationEntry> rotations = new ArrayList<>();
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT c.event_identifier, c.entry, c.key_id, l.leaf_index, c.entry_hash,"
@@ -263,32 +297,54 @@ final class KeyHistory {
       query.setString(1, ROTATION_STREAM);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          Long leaf = rows.getObject(4, Long.class);
-          follow(
-              rows.getString(1),
-              rows.getBytes(2),
-              rows.getString(3),
-              rows.getBytes(5),
-              rows.getBytes(6),
-              leaf,
-              leafCount);
+          rotations.add(
+              new RotationEntry(
+                  rows.getString(1),
+                  rows.getBytes(2),
+                  rows.getString(3),
+                  rows.getBytes(5),
+                  rows.getBytes(6),
+                  rows.getObject(4, Long.class),
+                  rows.getString(1)));
         }
       }
     }
+    return rotations;
   }
 
-  private void follow(
-      String eventId,
-      byte[] bytes,
-      String signedBy,
-      byte[] entryHash,
-      byte[] signature,
-      Long leaf,
-      long leafCount) {
+  private void trustFirst(PublishedKey key) {
+    List<Derived> keys = byPurpose.get(key.purpose());
+    if (keys == null) {
+      findings.add(finding("MALFORMED_KEY", key.row(), "unknown purpose " + key.purpose()));
+      return;
+    }
+    try {
+      String keyId = KeyIds.ledgerKeyId(key.name(), key.publicKey());
+      new LedgerKey(key.name(), key.publicKey(), 0, Long.MAX_VALUE); // checks the point
+      if (!keyId.equals(key.keyId())) {
+        findings.add(
+            finding(
+                "KEY_ID_MISMATCH",
+                key.row(),
+                "key " + key.keyId() + " is listed, but its name and public key make " + keyId));
+        return;
+      }
+      long from = key.from() == null ? 0 : key.from();
+      keys.add(new Derived(keyId, key.name(), key.publicKey(), from, false));
+      if ("checkpoint".equals(key.purpose())) {
+        origin = key.name();
+      }
+    } catch (RuntimeException e) {
+      findings.add(finding("MALFORMED_KEY", key.row(), key.keyId() + ": " + e.getMessage()));
+    }
+  }
+
+  private void follow(RotationEntry rotation, long leafCount) {
+    Long leaf = rotation.leaf();
     Entry entry;
     JsonNode payload;
     try {
-      entry = EntryCodec.decode(bytes);
+      entry = EntryCodec.decode(rotation.entry());
       if (!ROTATION_EVENT.equals(entry.eventType())) {
         return;
       }
@@ -310,7 +366,7 @@ final class KeyHistory {
         throw new IllegalArgumentException("its purpose or key id does not match its key");
       }
     } catch (RuntimeException e) {
-      findings.add(rotationFinding("MALFORMED_ROTATION", entry, leaf, eventId, e.getMessage()));
+      findings.add(rotationFinding("MALFORMED_ROTATION", entry, rotation, e.getMessage()));
       return;
     }
     // A rotation is followed only if the entry key it sits under really signed it; otherwise
@@ -318,16 +374,15 @@ final class KeyHistory {
     List<Derived> entryKeys = byPurpose.get("entry");
     Derived signer = entryKeys.isEmpty() ? null : entryKeys.get(entryKeys.size() - 1);
     if (signer == null
-        || !signer.keyId.equals(signedBy)
-        || !Arrays.equals(entry.hash(), entryHash)
+        || !signer.keyId.equals(rotation.keyId())
+        || !Arrays.equals(entry.hash(), rotation.entryHash())
         || !Ed25519Primitives.verify(
-            signer.publicKey, SignedEntry.signatureMessage(entry.hash()), signature)) {
+            signer.publicKey, SignedEntry.signatureMessage(entry.hash()), rotation.signature())) {
       findings.add(
           rotationFinding(
               "ROTATION_NOT_SIGNED_BY_CURRENT_KEY",
               entry,
-              leaf,
-              eventId,
+              rotation,
               "the rotation is not signed by the current entry key"
                   + (signer == null ? "" : ", " + signer.keyId)
                   + ", so the key it brings in is not trusted"));
@@ -335,7 +390,7 @@ final class KeyHistory {
     }
     if (keyIdInUse(keyId)) {
       findings.add(
-          rotationFinding("MALFORMED_ROTATION", entry, leaf, eventId, "it reuses key " + keyId));
+          rotationFinding("MALFORMED_ROTATION", entry, rotation, "it reuses key " + keyId));
       return;
     }
     Derived current = keys.isEmpty() ? null : keys.get(keys.size() - 1);
@@ -344,8 +399,7 @@ final class KeyHistory {
           rotationFinding(
               "ROTATION_OF_NON_CURRENT_KEY",
               entry,
-              leaf,
-              eventId,
+              rotation,
               "it retires "
                   + retired
                   + " but the current "
@@ -371,18 +425,18 @@ final class KeyHistory {
   }
 
   /** Every rotated-in key must be published with the range the log gives it, and only those. */
-  private void compare(List<Published> published) {
-    Map<String, Published> byId = new LinkedHashMap<>();
-    published.forEach(key -> byId.put(key.keyId(), key));
+  private void compare(List<PublishedKey> published) {
+    Map<String, PublishedKey> byId = new LinkedHashMap<>();
+    published.forEach(key -> byId.putIfAbsent(key.keyId(), key));
     for (List<Derived> keys : byPurpose.values()) {
       for (Derived key : keys) {
-        Published row = byId.remove(key.keyId);
+        PublishedKey row = byId.remove(key.keyId);
         if (row == null) {
           findings.add(
               finding(
                   "KEY_NOT_PUBLISHED",
                   key.keyId,
-                  "a rotation introduced the key, but ledger_key does not list it"));
+                  "a rotation introduced the key, but " + sources.keys() + " does not list it"));
           continue;
         }
         Long from = key.provisional ? null : key.from;
@@ -393,8 +447,10 @@ final class KeyHistory {
           findings.add(
               finding(
                   "PUBLISHED_KEY_DISAGREES",
-                  key.keyId,
-                  "ledger_key says ["
+                  row.row(),
+                  "key "
+                      + key.keyId
+                      + " is listed as ["
                       + row.from()
                       + ", "
                       + row.until()
@@ -406,12 +462,12 @@ final class KeyHistory {
         }
       }
     }
-    for (Published extra : byId.values()) {
+    for (PublishedKey extra : byId.values()) {
       findings.add(
           finding(
               "KEY_WITHOUT_ROTATION",
-              extra.keyId(),
-              "ledger_key lists the key, but no logged rotation introduced it"));
+              extra.row(),
+              "key " + extra.keyId() + " is listed, but no logged rotation introduced it"));
     }
   }
 
@@ -420,13 +476,19 @@ final class KeyHistory {
     return value == null || value.isNull() ? "" : value.asText();
   }
 
-  private static Finding finding(String kind, String keyId, String message) {
-    return new Finding(kind, null, null, null, "ledger_key", keyId, message);
+  private Finding finding(String kind, String row, String message) {
+    return new Finding(kind, null, null, null, sources.keys(), row, message);
   }
 
-  private static Finding rotationFinding(
-      String kind, Entry entry, Long leaf, String eventId, String message) {
+  private Finding rotationFinding(
+      String kind, Entry entry, RotationEntry rotation, String message) {
     return new Finding(
-        kind, entry.streamId(), entry.sequence(), leaf, "chain_entry", eventId, message);
+        kind,
+        entry.streamId(),
+        entry.sequence(),
+        rotation.leaf(),
+        sources.entries(),
+        rotation.row(),
+        message);
   }
 }

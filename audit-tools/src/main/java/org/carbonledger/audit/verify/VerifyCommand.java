@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.carbonledger.audit.DatabaseOptions;
 import org.carbonledger.audit.ExitCodes;
+import org.carbonledger.audit.TrustedKeyFile;
 import org.carbonledger.audit.bundle.VerifyBundleCommand;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -103,7 +105,7 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifyOptions.defaults().withLogGrace(Duration.ofSeconds(logGraceSeconds));
     try {
       if (keys != null) {
-        options = options.withTrustedKeys(TrustedKeys.read(keys));
+        options = options.withTrustedKeys(firstKeys(keys));
       }
       if (since != null) {
         options = options.withSince(Files.readString(since, StandardCharsets.UTF_8));
@@ -139,5 +141,19 @@ public final class VerifyCommand implements Callable<Integer> {
       output.print(out, report, "newest entries are not in the log yet (the sequencer is behind)");
     }
     return report.sound() ? ExitCodes.OK : ExitCodes.INTEGRITY_FAILURE;
+  }
+
+  /** The ledger's first keys in a trusted keys file: those valid from leaf 0. */
+  private static List<VerifyOptions.TrustedKey> firstKeys(Path file) throws IOException {
+    List<VerifyOptions.TrustedKey> first =
+        TrustedKeyFile.read(file).stream()
+            .filter(key -> key.purpose() != null && Long.valueOf(0).equals(key.validFrom()))
+            .map(key -> new VerifyOptions.TrustedKey(key.purpose(), key.name(), key.publicKey()))
+            .toList();
+    if (first.isEmpty()) {
+      throw new IOException(
+          file + " names no first key (a key of GET /api/v1/keys with validFrom 0)");
+    }
+    return first;
   }
 }

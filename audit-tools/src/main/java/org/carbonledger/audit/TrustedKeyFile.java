@@ -1,4 +1,4 @@
-package org.carbonledger.audit.prove;
+package org.carbonledger.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,9 +18,11 @@ import org.carbonledger.chain.note.NoteVerifierKey;
  * The keys a regulator trusts, read from a file: either the JSON array that {@code GET
  * /api/v1/keys} returns (each with key id, name, purpose, base64 public key and leaf range), or
  * C2SP vkey lines ({@code <name>+<key id>+<base64>}, one a line; blank lines and lines starting
- * with {@code #} are skipped), which carry neither purpose nor range.
+ * with {@code #} are skipped), which carry neither purpose nor range. {@code prove} checks a
+ * certificate's keys against all of them; {@code verify --keys} takes the ledger's first keys from
+ * them (those valid from leaf 0) and derives every later key from the log.
  */
-final class TrustedKeys {
+public final class TrustedKeyFile {
 
   /**
    * One trusted key.
@@ -30,7 +32,7 @@ final class TrustedKeys {
    * @param validUntil the first leaf it may no longer sign; null when open-ended or unknown
    * @param rangeKnown false for a vkey line, whose range the file does not state
    */
-  record TrustedKey(
+  public record TrustedKey(
       String keyId,
       String name,
       String purpose,
@@ -39,14 +41,14 @@ final class TrustedKeys {
       Long validUntil,
       boolean rangeKnown) {}
 
-  private TrustedKeys() {}
+  private TrustedKeyFile() {}
 
   /**
    * Reads the file.
    *
    * @throws IOException if it cannot be read or holds no valid keys; the message is one line
    */
-  static List<TrustedKey> read(Path file) throws IOException {
+  public static List<TrustedKey> read(Path file) throws IOException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
