@@ -129,6 +129,76 @@ public final class ChainVerifier {
   }
 
   /**
+   * {@link #verifySignature} for many entries at once, with batch verification ({@link
+   * Ed25519Batch}): several times faster, and the same failure for each entry. The entries must
+   * have passed {@link #verifyEntryWithoutSignature}, which checks that the hash they sign is
+   * theirs.
+   *
+   * @param entries the entries, not null
+   * @param keyRing the trusted keys, not null
+   * @param batch a batch to work in, not null; it is emptied before it is used and left empty
+   * @return for each entry in order, its {@link ChainFailure.BadSignature} or {@link
+   *     ChainFailure.UnknownKey}, or empty
+   */
+  public static List<Optional<ChainFailure>> verifySignatures(
+      List<SignedEntry> entries, KeyRing keyRing, Ed25519Batch batch) {
+    Objects.requireNonNull(keyRing, "keyRing");
+    batch.clear();
+    List<Optional<ChainFailure>> results = new ArrayList<>(entries.size());
+    int[] inBatch = new int[entries.size()];
+    int batched = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      SignedEntry signed = entries.get(i);
+      Optional<KeyRing.LedgerKey> key = keyRing.find(signed.keyId());
+      if (key.isEmpty()) {
+        results.add(
+            Optional.of(
+                new ChainFailure.UnknownKey(
+                    signed.entry().streamId(), signed.entry().sequence(), signed.keyId())));
+        continue;
+      }
+      results.add(Optional.empty());
+      batch.add(
+          key.get().publicKey(),
+          SignedEntry.signatureMessage(signed.entryHash()),
+          signed.signature());
+      inBatch[batched++] = i;
+      if (batch.isFull()) {
+        reportBadSignatures(batch, entries, inBatch, batched - batch.size(), results);
+      }
+    }
+    reportBadSignatures(batch, entries, inBatch, batched - batch.size(), results);
+    return results;
+  }
+
+  /**
+   * Verifies the batch, whose signatures are those of entries[inBatch[from...]], and empties it.
+   */
+  private static void reportBadSignatures(
+      Ed25519Batch batch,
+      List<SignedEntry> entries,
+      int[] inBatch,
+      int from,
+      List<Optional<ChainFailure>> results) {
+    if (batch.size() == 0) {
+      return;
+    }
+    boolean[] valid = batch.verifyEach();
+    for (int j = 0; j < valid.length; j++) {
+      if (!valid[j]) {
+        int at = inBatch[from + j];
+        SignedEntry signed = entries.get(at);
+        results.set(
+            at,
+            Optional.of(
+                new ChainFailure.BadSignature(
+                    signed.entry().streamId(), signed.entry().sequence(), signed.keyId())));
+      }
+    }
+    batch.clear();
+  }
+
+  /**
    * Verifies a whole stream, in the order the entries are given (which should be the order they
    * were stored in; they are not sorted). Every entry must belong to the ledger and stream named,
    * have the aggregate type of the first entry, carry the next sequence number starting at 0, and

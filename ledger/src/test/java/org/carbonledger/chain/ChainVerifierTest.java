@@ -55,6 +55,43 @@ class ChainVerifierTest {
   }
 
   @Test
+  void batchedSignatureChecksReportWhatSingleChecksReportEntryByEntry() {
+    Ed25519Signer signer = ChainFixtures.testSigner();
+    Ed25519Signer stranger = new Ed25519Signer(ChainFixtures.ORIGIN, ChainFixtures.seed(77));
+    KeyRing ring = ChainFixtures.ringOf(signer);
+    List<SignedEntry> entries = new ArrayList<>();
+    for (ChainVerifier.LoggedEntry logged : ChainFixtures.stream(STREAM, 300, 0, signer)) {
+      entries.add(logged.signed());
+    }
+    SignedEntry forged = entries.get(130);
+    byte[] badSignature = forged.signature().clone();
+    badSignature[50] ^= 4;
+    entries.set(
+        130, new SignedEntry(forged.entry(), forged.entryHash(), forged.keyId(), badSignature));
+    entries.set(131, SignedEntry.sign(entries.get(131).entry(), stranger));
+    SignedEntry last = entries.get(299);
+    byte[] lastBad = last.signature().clone();
+    lastBad[1] ^= 1;
+    entries.set(299, new SignedEntry(last.entry(), last.entryHash(), last.keyId(), lastBad));
+
+    List<java.util.Optional<ChainFailure>> batched =
+        ChainVerifier.verifySignatures(entries, ring, new Ed25519Batch());
+
+    assertThat(batched).hasSize(300);
+    for (int i = 0; i < entries.size(); i++) {
+      assertThat(batched.get(i))
+          .as("entry %d", i)
+          .isEqualTo(ChainVerifier.verifySignature(entries.get(i), ring));
+    }
+    assertThat(batched.get(130))
+        .contains(new ChainFailure.BadSignature(STREAM, 130, signer.keyId()));
+    assertThat(batched.get(131))
+        .contains(new ChainFailure.UnknownKey(STREAM, 131, stranger.keyId()));
+    assertThat(batched.get(299)).isPresent();
+    assertThat(batched.stream().filter(java.util.Optional::isPresent)).hasSize(3);
+  }
+
+  @Test
   void verifyEntryChecksOneEntryAgainstItsPredecessorsHash() {
     Ed25519Signer signer = ChainFixtures.testSigner();
     List<ChainVerifier.LoggedEntry> stream = ChainFixtures.stream(STREAM, 3, 40, signer);

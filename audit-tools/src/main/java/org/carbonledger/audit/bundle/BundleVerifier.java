@@ -27,6 +27,7 @@ import java.util.function.Predicate;
 import org.carbonledger.audit.verify.ChainFailures;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.KeyHistory;
+import org.carbonledger.audit.verify.ParallelSignatures;
 import org.carbonledger.audit.verify.VerificationReport;
 import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.ChainFailure;
@@ -322,6 +323,12 @@ public final class BundleVerifier {
     String stream;
     final List<LoggedEntry> logged = new ArrayList<>();
 
+    /** The line and leaf index (-1 for none) of each entry in {@link #logged}. */
+    final List<long[]> loggedAt = new ArrayList<>();
+
+    /** Signatures are checked on every core while the pass reads on. */
+    ParallelSignatures signatures;
+
     /** Where each sequence of the current stream was read: lines and leaf indexes. */
     final Map<Long, List<long[]>> located = new HashMap<>();
 
@@ -332,8 +339,12 @@ public final class BundleVerifier {
     }
 
     void run() throws IOException {
-      forEachLine(BundleFormat.ENTRIES, this::entry);
-      endStream();
+      try (ParallelSignatures parallel = new ParallelSignatures(keys.entryKeys())) {
+        signatures = parallel;
+        forEachLine(BundleFormat.ENTRIES, this::entry);
+        endStream();
+        findings.addAll(parallel.finish());
+      }
     }
 
     private void entry(long line, JsonNode row) throws IOException {
@@ -421,9 +432,9 @@ public final class BundleVerifier {
                     + " is not in the event store: it was deleted"));
       }
       logged.add(new LoggedEntry(checkedAt, signed));
-      located
-          .computeIfAbsent(entry.sequence(), s -> new ArrayList<>())
-          .add(new long[] {line, leafIndex == null ? -1 : leafIndex});
+      long[] where = {line, leafIndex == null ? -1 : leafIndex};
+      loggedAt.add(where);
+      located.computeIfAbsent(entry.sequence(), s -> new ArrayList<>()).add(where);
     }
 
     /**
@@ -620,10 +631,12 @@ public final class BundleVerifier {
       if (stream == null) {
         return;
       }
-      if (!logged.isEmpty()) {
-        for (ChainFailure failure :
-            ChainVerifier.verifyStream(
-                keys.origin(), stream, List.copyOf(logged), keys.entryKeys())) {
+      ChainVerifier.StreamVerifier chain =
+          new ChainVerifier.StreamVerifier(keys.origin(), stream, keys.entryKeys(), false);
+      for (int i = 0; i < logged.size(); i++) {
+        LoggedEntry entry = logged.get(i);
+        List<ChainFailure> failures = chain.next(entry);
+        for (ChainFailure failure : failures) {
           Long sequence = ChainFailures.sequenceOf(failure);
           List<long[]> lines = sequence == null ? null : located.get(sequence);
           Long leaf = null;
@@ -641,8 +654,17 @@ public final class BundleVerifier {
                   lines == null ? null : lineList(lines),
                   failure.describe()));
         }
+        if (failures.stream().noneMatch(ChainFailures::hidesSignature)) {
+          long[] where = loggedAt.get(i);
+          signatures.add(
+              entry.signed(),
+              where[1] < 0 ? null : where[1],
+              BundleFormat.ENTRIES,
+              "line " + where[0]);
+        }
       }
       logged.clear();
+      loggedAt.clear();
       located.clear();
     }
   }

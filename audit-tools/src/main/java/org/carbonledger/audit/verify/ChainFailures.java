@@ -31,4 +31,15 @@ public final class ChainFailures {
   public static String kindOf(ChainFailure failure) {
     return failure.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
   }
+
+  /**
+   * Whether the failure leaves no signature to check: the hash it signs is wrong, or the key is
+   * unknown or not valid there, or the entry is not the stream's; each is reported already.
+   */
+  public static boolean hidesSignature(ChainFailure failure) {
+    return failure instanceof ChainFailure.HashMismatch
+        || failure instanceof ChainFailure.UnknownKey
+        || failure instanceof ChainFailure.KeyOutsideValidity
+        || failure instanceof ChainFailure.ForeignEntry;
+  }
 }

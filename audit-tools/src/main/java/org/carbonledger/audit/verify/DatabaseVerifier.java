@@ -159,8 +159,8 @@ public final class DatabaseVerifier {
             for (ChainFailure failure : failures) {
               findings.add(chainFinding(failure, streamId, leafIndex));
             }
-            if (failures.stream().noneMatch(DatabaseVerifier::hidesSignature)) {
-              signatures.add(signed, leafIndex);
+            if (failures.stream().noneMatch(ChainFailures::hidesSignature)) {
+              signatures.add(signed, leafIndex, "chain_entry", null);
             }
           }
           if (++entries % FETCH_SIZE == 0) {
@@ -171,17 +171,6 @@ public final class DatabaseVerifier {
       findings.addAll(signatures.finish());
     }
     return new EntryCounts(entries, streams, notYetLogged);
-  }
-
-  /**
-   * Failures after which the signature is not checked: the hash it signs is wrong, or the key is
-   * unknown or not valid there, and that is reported already.
-   */
-  private static boolean hidesSignature(ChainFailure failure) {
-    return failure instanceof ChainFailure.HashMismatch
-        || failure instanceof ChainFailure.UnknownKey
-        || failure instanceof ChainFailure.KeyOutsideValidity
-        || failure instanceof ChainFailure.ForeignEntry;
   }
 
   private static Finding chainFinding(ChainFailure failure, String streamId, Long leafIndex) {
