@@ -62,7 +62,6 @@ public final class VerifyBenchmark {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final Pattern PROGRESS = Pattern.compile("\\.\\.\\. ([\\d,]+) verified");
   private static final Pattern GC =
       Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
@@ -142,7 +141,6 @@ public final class VerifyBenchmark {
     double goal = 0.85 * 2 * verifyOne;
     double rate = events / run.wallSeconds;
     double ratio = rate / goal;
-    Phases phases = phases(run);
     String table =
         String.join(
             "\n",
@@ -170,19 +168,13 @@ public final class VerifyBenchmark {
             row("verifier CPU user + sys", "%.1f + %.1f s", run.userSeconds, run.systemSeconds),
             row("PostgreSQL CPU during the run", "%.1f s", run.postgresCpuSeconds),
             row("peak heap before GC", "%s", megabytes(run.heapBeforeGcMax)),
-            row("peak heap after GC (live)", "%s", megabytes(run.heapAfterGcMax)),
+            row("peak heap after GC", "%s", megabytes(run.heapAfterGcMax)),
             row("heap committed, max", "%s", megabytes(run.heapCommittedMax)),
             row("GC pauses", "%d, %.2f s in total", run.gcPauses, run.gcPauseSeconds),
             row("peak RSS (time -v)", "%s", megabytes(run.maxRssTime)),
             row("peak RSS (/proc VmHWM)", "%s", megabytes(run.maxRssProc)),
             row("exit code", "%d (%s)", run.exitCode, run.sound ? "sound" : "NOT sound"),
             row("generation time", "%.1f s", ledger.seconds()),
-            row(
-                "phases (from progress lines)",
-                "chains %.1f s, log+checkpoints+nodes %.1f s, credit replay %.1f s",
-                phases.chains,
-                phases.log,
-                phases.replay),
             row("whole benchmark so far", "%.1f s", (System.nanoTime() - runStarted) / 1e9));
     System.out.println(table);
     Map<String, Long> categories = Map.of();
@@ -234,9 +226,6 @@ public final class VerifyBenchmark {
     json.put("creditMovements", ledger.movements());
     json.put("holdingBlocks", ledger.holdingBlocks());
     json.put("checkpoints", ledger.checkpoints());
-    json.put("phaseChainsSeconds", phases.chains);
-    json.put("phaseLogSeconds", phases.log);
-    json.put("phaseReplaySeconds", phases.replay);
     ObjectNode profile = json.putObject("profileSamples");
     categories.forEach(profile::put);
     Files.writeString(out, JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
@@ -606,40 +595,6 @@ public final class VerifyBenchmark {
   }
 
   // --- where the time goes ----------------------------------------------------------------------
-
-  private record Phases(double chains, double log, double replay) {}
-
-  /**
-   * Rough phases from the progress lines: the chain pass reports every 2,000 entries, then nothing
-   * is reported while the Merkle log, the checkpoints and the stored nodes are checked, then the
-   * credit replay reports from 10,000 again.
-   */
-  private static Phases phases(VerifierRun run) {
-    double lastChain = 0;
-    double firstReplay = -1;
-    long previous = -1;
-    List<Line> lines;
-    synchronized (run.stderr) {
-      lines = new ArrayList<>(run.stderr);
-    }
-    for (Line line : lines) {
-      Matcher progress = PROGRESS.matcher(line.text());
-      if (!progress.find()) {
-        continue;
-      }
-      long n = Long.parseLong(progress.group(1).replace(",", ""));
-      if (firstReplay < 0 && n >= previous) {
-        lastChain = line.seconds();
-      } else if (firstReplay < 0) {
-        firstReplay = line.seconds();
-      }
-      previous = n;
-    }
-    if (firstReplay < 0) {
-      return new Phases(lastChain, -1, -1);
-    }
-    return new Phases(lastChain, firstReplay - lastChain, run.wallSeconds - firstReplay);
-  }
 
   /** Prints where the verifier's CPU samples fall, from its flight recording. */
   private static Map<String, Long> profile(Path recording) throws IOException {

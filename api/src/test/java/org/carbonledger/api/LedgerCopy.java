@@ -149,7 +149,18 @@ final class LedgerCopy {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
-      DatabaseVerifier verifier = new DatabaseVerifier(connection, n -> {}, options);
+      // As the command line runs it: the passes side by side, in one exported snapshot.
+      DatabaseVerifier verifier =
+          new DatabaseVerifier(
+              connection,
+              n -> {},
+              options,
+              () -> {
+                Connection more = connect();
+                more.setAutoCommit(false);
+                more.setReadOnly(true);
+                return more;
+              });
       VerificationReport report = verifier.verify();
       return new Audit(report, verifier.latestVerifiedCheckpoint());
     }

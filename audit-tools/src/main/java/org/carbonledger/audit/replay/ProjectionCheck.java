@@ -140,6 +140,16 @@ public final class ProjectionCheck {
     }
   }
 
+  /**
+   * {@link #check} in the connection's current transaction, which the caller has opened at {@code
+   * REPEATABLE READ} (or in a snapshot it imported), so that the replay sees the same state of the
+   * ledger as the caller's other reads. Nothing is committed or rolled back.
+   */
+  public static ReplayResult checkInCurrentTransaction(
+      Connection connection, List<Finding> findings, LongConsumer progress) throws SQLException {
+    return run(connection, findings, progress);
+  }
+
   private static ReplayResult run(
       Connection connection, List<Finding> findings, LongConsumer progress) throws SQLException {
     Long position = projectionPosition(connection);

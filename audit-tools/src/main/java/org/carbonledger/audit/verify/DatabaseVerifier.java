@@ -7,12 +7,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.carbonledger.audit.replay.ProjectionCheck;
 import org.carbonledger.chain.ChainException;
@@ -51,6 +56,7 @@ public final class DatabaseVerifier {
   private final Connection connection;
   private final LongConsumer progress;
   private final VerifyOptions options;
+  private final ConnectionSource more;
   private final List<Finding> findings = new ArrayList<>();
 
   /** The latest checkpoint that verified, with its signed note, for a later {@code --since}. */
@@ -72,9 +78,33 @@ public final class DatabaseVerifier {
    * @param options trusted keys, an earlier checkpoint to extend, and the log's grace time
    */
   public DatabaseVerifier(Connection connection, LongConsumer progress, VerifyOptions options) {
+    this(connection, progress, options, null);
+  }
+
+  /**
+   * A verifier that, on PostgreSQL, runs its three passes side by side: the chains and signatures
+   * on this connection, the Merkle log and checkpoints on a second and the credit replay on a
+   * third, all three in the snapshot this connection exports, so they see one state of the ledger
+   * as a single pass would. On H2, or without a source, the passes run one after another.
+   *
+   * @param connection a read-only connection with auto-commit off and no transaction open
+   * @param progress called with the number of entries checked so far, now and then; from several
+   *     threads when the passes run side by side
+   * @param options trusted keys, an earlier checkpoint to extend, and the log's grace time
+   * @param more opens further read-only connections to the same database, or null
+   */
+  public DatabaseVerifier(
+      Connection connection, LongConsumer progress, VerifyOptions options, ConnectionSource more) {
     this.connection = connection;
     this.progress = progress;
     this.options = options;
+    this.more = more;
+  }
+
+  /** Opens another read-only connection to the ledger's database. */
+  @FunctionalInterface
+  public interface ConnectionSource {
+    Connection open() throws SQLException;
   }
 
   /**
@@ -87,27 +117,168 @@ public final class DatabaseVerifier {
 
   public VerificationReport verify() throws SQLException {
     long started = System.nanoTime();
+    // One snapshot for everything, so that a ledger written to during the audit is seen as it was
+    // at one instant: no entry without its leaf because the leaf committed between two queries.
+    connection.rollback();
+    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    String snapshot = more == null ? null : exportSnapshot();
     long leafCount = count("SELECT count(*) FROM merkle_leaf");
     KeyHistory keys = KeyHistory.load(connection, leafCount, findings, options.trustedKeys());
-    EntryCounts entries = verifyChains(keys, leafCount);
-    findUnchainedEvents();
-    List<StoredCheckpoint> checkpoints = verifyCheckpointSignatures(keys);
-    StoredCheckpoint since = options.since() == null ? null : openSince(keys);
-    long leaves = verifyLog(checkpoints, since);
-    long events = count("SELECT count(*) FROM domain_event_entry");
-    // Last, because it reads in a snapshot transaction of its own: the credit events replayed
-    // into holdings and supply, the domain invariants, and the projection tables row by row.
-    ProjectionCheck.check(connection, findings, progress);
+    EntryCounts entries;
+    LogCounts log;
+    if (snapshot == null) {
+      entries = verifyChains(keys, leafCount);
+      findUnchainedEvents();
+      log = verifyLogAndCheckpoints(keys);
+      ProjectionCheck.checkInCurrentTransaction(connection, findings, progress);
+    } else {
+      Side side = new Side(snapshot, keys);
+      try {
+        entries = verifyChains(keys, leafCount);
+        findUnchainedEvents();
+        log = side.finish(this);
+      } finally {
+        side.close();
+      }
+    }
     return new VerificationReport(
-        events,
+        log.events(),
         entries.entries(),
         entries.streams(),
-        leaves,
-        checkpoints.size(),
+        log.leaves(),
+        log.checkpoints(),
         keys.size(),
         entries.notYetLogged(),
         (System.nanoTime() - started) / 1e9,
         List.copyOf(findings));
+  }
+
+  private record LogCounts(long leaves, long checkpoints, long events) {}
+
+  /**
+   * The Merkle log, the checkpoints and the earlier audit's checkpoint, then the number of events.
+   */
+  private LogCounts verifyLogAndCheckpoints(KeyHistory keys) throws SQLException {
+    List<StoredCheckpoint> checkpoints = verifyCheckpointSignatures(keys);
+    StoredCheckpoint since = options.since() == null ? null : openSince(keys);
+    long leaves = verifyLog(checkpoints, since);
+    long events = count("SELECT count(*) FROM domain_event_entry");
+    return new LogCounts(leaves, checkpoints.size(), events);
+  }
+
+  /**
+   * Exports this transaction's snapshot for the other passes, on PostgreSQL; null elsewhere, and
+   * then the passes run one after another.
+   */
+  private String exportSnapshot() throws SQLException {
+    if (!connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+      return null;
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT pg_export_snapshot()")) {
+      result.next();
+      return result.getString(1);
+    }
+  }
+
+  /**
+   * The log pass and the credit replay, each on its own connection and thread, in the exported
+   * snapshot, while the chain pass runs on the caller's thread. Their findings are kept apart and
+   * appended after the chain pass's, in the order a sequential run reports them.
+   */
+  private final class Side {
+    private final List<Connection> connections = new ArrayList<>();
+    private final ExecutorService threads =
+        Executors.newFixedThreadPool(
+            2,
+            task -> {
+              Thread thread = new Thread(task, "verify-pass");
+              thread.setDaemon(true);
+              return thread;
+            });
+    private final DatabaseVerifier logPass;
+    private final Future<LogCounts> log;
+    private final List<Finding> replayFindings = new ArrayList<>();
+    private final Future<?> replay;
+
+    Side(String snapshot, KeyHistory keys) throws SQLException {
+      if (!snapshot.matches("[0-9A-Fa-f-]+")) {
+        throw new SQLException("unexpected snapshot id " + snapshot);
+      }
+      Connection logConnection;
+      Connection replayConnection;
+      try {
+        logConnection = join(snapshot);
+        replayConnection = join(snapshot);
+      } catch (SQLException | RuntimeException e) {
+        close();
+        throw e;
+      }
+      logPass = new DatabaseVerifier(logConnection, n -> {}, options);
+      log = threads.submit(() -> logPass.verifyLogAndCheckpoints(keys));
+      replay =
+          threads.submit(
+              () -> {
+                ProjectionCheck.checkInCurrentTransaction(
+                    replayConnection, replayFindings, progress);
+                return null;
+              });
+    }
+
+    private Connection join(String snapshot) throws SQLException {
+      Connection joined = more.open();
+      connections.add(joined);
+      joined.setAutoCommit(false);
+      joined.setReadOnly(true);
+      joined.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement statement = joined.createStatement()) {
+        statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      }
+      return joined;
+    }
+
+    LogCounts finish(DatabaseVerifier verifier) throws SQLException {
+      LogCounts counts = await(log);
+      await(replay);
+      verifier.findings.addAll(logPass.findings);
+      verifier.findings.addAll(replayFindings);
+      verifier.latestVerified = logPass.latestVerified;
+      verifier.latestVerifiedNote = logPass.latestVerifiedNote;
+      return counts;
+    }
+
+    private <T> T await(Future<T> pass) throws SQLException {
+      try {
+        return pass.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while verifying", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IllegalStateException("a verification pass failed", e.getCause());
+      }
+    }
+
+    void close() throws SQLException {
+      threads.shutdownNow();
+      SQLException failure = null;
+      for (Connection joined : connections) {
+        try {
+          joined.rollback();
+          joined.close();
+        } catch (SQLException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 
   // --- chains -------------------------------------------------------------------------------

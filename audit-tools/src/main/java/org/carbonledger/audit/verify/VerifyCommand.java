@@ -119,7 +119,10 @@ public final class VerifyCommand implements Callable<Integer> {
     try (Connection connection = database.openReadOnly()) {
       DatabaseVerifier verifier =
           new DatabaseVerifier(
-              connection, n -> err.printf("... %,d verified%n", n).flush(), options);
+              connection,
+              n -> err.printf("... %,d verified%n", n).flush(),
+              options,
+              database::openReadOnly);
       report = verifier.verify();
       latest = verifier.latestVerifiedCheckpoint();
       connection.rollback();
