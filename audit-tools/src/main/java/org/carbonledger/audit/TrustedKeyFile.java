@@ -54,6 +54,11 @@ public final class TrustedKeyFile {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("cannot read the trusted keys: no file " + file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException("the trusted keys file " + file + " is not UTF-8 text");
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot read the trusted keys " + file + ": " + FileProblems.reason(e), e);
     }
     List<TrustedKey> keys =
         text.stripLeading().startsWith("[") ? fromJson(file, text) : fromVkeys(file, text);

@@ -28,7 +28,9 @@ import org.carbonledger.audit.verify.ChainFailures;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.audit.verify.KeyHistory;
 import org.carbonledger.audit.verify.ParallelSignatures;
+import org.carbonledger.audit.verify.SavedCheckpoint;
 import org.carbonledger.audit.verify.VerificationReport;
+import org.carbonledger.audit.verify.VerifyOptions;
 import org.carbonledger.chain.ChainException;
 import org.carbonledger.chain.ChainFailure;
 import org.carbonledger.chain.ChainVerifier;
@@ -49,6 +51,12 @@ import org.carbonledger.chain.note.Checkpoint;
  * signed entry; every leaf recomputed from its entry; every signed checkpoint's root against the
  * recomputed leaves, and each checkpoint's consistency with the one before it.
  *
+ * <p>Held to the same trust as a database ({@link VerifyOptions}): with trusted first keys the
+ * bundle's own first keys are only compared with them, so a bundle rewritten and re-signed with
+ * another key fails; with an earlier audit's checkpoint the recomputed log must extend it, so a
+ * bundle of another or a rolled-back history fails; and an entry the sequencer had not logged a
+ * grace after its event was stored, measured to the manifest's {@code exportedAt}, was missed.
+ *
  * <p>It produces the same {@link VerificationReport} and {@link Finding}s as the database verifier;
  * a finding's {@code table} is the bundle file and its {@code row} the line (from 1).
  *
@@ -63,17 +71,42 @@ public final class BundleVerifier {
 
   private final Path bundle;
   private final LongConsumer progress;
+  private final VerifyOptions options;
   private final ObjectMapper json = new ObjectMapper();
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Long> lineCounts = new HashMap<>();
+
+  /** The latest checkpoint that verified, with its signed note, for a later {@code --since}. */
+  private String latestVerifiedNote;
+
+  /** When the bundle was exported: entries not logged by then are measured against it. */
+  private Instant exportedAt;
 
   /**
    * @param bundle the bundle's directory
    * @param progress called with the number of entries checked so far, now and then
    */
   public BundleVerifier(Path bundle, LongConsumer progress) {
+    this(bundle, progress, VerifyOptions.defaults());
+  }
+
+  /**
+   * @param bundle the bundle's directory
+   * @param progress called with the number of entries checked so far, now and then
+   * @param options trusted first keys, an earlier checkpoint to extend, and the log's grace time
+   */
+  public BundleVerifier(Path bundle, LongConsumer progress, VerifyOptions options) {
     this.bundle = bundle;
     this.progress = progress;
+    this.options = options;
+  }
+
+  /**
+   * The signed note of the largest checkpoint that verified in the last {@link #verify}, to save
+   * for the next audit's {@code --since}; null if none did.
+   */
+  public String latestVerifiedCheckpoint() {
+    return latestVerifiedNote;
   }
 
   /**
@@ -85,15 +118,18 @@ public final class BundleVerifier {
   public VerificationReport verify() throws IOException {
     long started = System.nanoTime();
     JsonNode manifest = readManifest();
+    exportedAt = exportedAt(manifest);
     checkFiles(manifest);
     long leafCount = lineCounts.getOrDefault(BundleFormat.LEAVES, 0L);
     KeyHistory keys = deriveKeys(leafCount);
+    SavedCheckpoint since =
+        options.since() == null ? null : SavedCheckpoint.open(options.since(), keys, findings);
     try (LeafTable table = new LeafTable(leafCount);
         DiskNodeStore log = new DiskNodeStore()) {
       EntryPass entries = new EntryPass(keys, table, leafCount);
       entries.run();
       long unchained = checkUnchainedEvents();
-      LogPass leaves = new LogPass(keys, table, log);
+      LogPass leaves = new LogPass(keys, table, log, since);
       leaves.run();
       compareManifest(manifest, keys, entries, unchained, leaves, log);
       return new VerificationReport(
@@ -130,6 +166,19 @@ public final class BundleVerifier {
           bundle + " is not an audit bundle: manifest.json's format is not " + BundleFormat.FORMAT);
     }
     return manifest;
+  }
+
+  /**
+   * The manifest's {@code exportedAt}, which is when the snapshot was read, as {@link
+   * VerifyOptions#now()} is for a database. A manifest without a readable one is measured to now,
+   * which can only find more entries missed, never fewer.
+   */
+  private Instant exportedAt(JsonNode manifest) {
+    try {
+      return Instant.parse(manifest.path("exportedAt").asText());
+    } catch (DateTimeParseException e) {
+      return options.now();
+    }
   }
 
   private void checkFiles(JsonNode manifest) throws IOException {
@@ -304,7 +353,7 @@ public final class BundleVerifier {
         rotations.stream().map(Numbered::rotation).toList(),
         leafCount,
         findings,
-        List.of(),
+        options.trustedKeys(),
         new KeyHistory.Sources(BundleFormat.KEYS, BundleFormat.ENTRIES));
   }
 
@@ -417,6 +466,9 @@ public final class BundleVerifier {
                     + entry.sequence()));
       }
       long checkedAt = claimLeaf(line, eventId, signed, leafIndex);
+      if (leafIndex == null && hasEvent) {
+        checkLoggedInTime(line, event, entry);
+      }
       if (hasEvent) {
         checkEvent(line, eventId, event, signed, leafIndex);
       } else {
@@ -603,6 +655,36 @@ public final class BundleVerifier {
       }
     }
 
+    /**
+     * An event that the sequencer had not logged long before the export was missed, for instance
+     * because it committed later than Axon's gap window: it would never be provable. Newer ones
+     * were only waiting for the sequencer. As on a database, the stored time stamp is measured.
+     */
+    private void checkLoggedInTime(long line, JsonNode event, Entry entry) {
+      JsonNode timestamp = event.get("timestamp");
+      if (timestamp == null || !timestamp.isTextual()) {
+        return;
+      }
+      try {
+        Instant stored = Instant.parse(timestamp.asText());
+        if (stored.plus(options.logGrace()).isBefore(exportedAt)) {
+          findings.add(
+              entryFinding(
+                  "EVENT_NOT_LOGGED",
+                  entry.streamId(),
+                  entry.sequence(),
+                  null,
+                  line,
+                  "stored at "
+                      + stored
+                      + " and still not in the Merkle log when exported at "
+                      + exportedAt));
+        }
+      } catch (DateTimeParseException e) {
+        // Reported as an altered time stamp by checkTimestamp.
+      }
+    }
+
     /** The stored time stamp is the signed one, to the millisecond. */
     private void checkTimestamp(long line, JsonNode event, Entry entry, Long leafIndex) {
       String stored = text(event, "timestamp");
@@ -708,7 +790,7 @@ public final class BundleVerifier {
   // --- the log and its checkpoints ------------------------------------------------------------
 
   /** A checkpoint whose signature verified. */
-  private record SignedCheckpoint(long line, long size, byte[] root) {}
+  private record SignedCheckpoint(long line, long size, byte[] root, String note) {}
 
   /** Reads {@code checkpoints.jsonl} a line at a time, verifying each note's signature. */
   private final class CheckpointCursor implements Closeable {
@@ -781,7 +863,7 @@ public final class BundleVerifier {
                 "the line's treeSize or rootHash differs from its signed note"));
       }
       SignedCheckpoint signed =
-          new SignedCheckpoint(line, checkpoint.size(), checkpoint.rootHash());
+          new SignedCheckpoint(line, checkpoint.size(), checkpoint.rootHash(), note);
       if (last != null && signed.size() <= last.size()) {
         if (signed.size() == last.size() && !Arrays.equals(signed.root(), last.root())) {
           findings.add(
@@ -840,14 +922,17 @@ public final class BundleVerifier {
     final LeafTable table;
     final DiskNodeStore log;
     final CheckpointCursor checkpoints;
+    final SavedCheckpoint since;
     SignedCheckpoint pending;
     SignedCheckpoint previous;
     boolean gaps;
 
-    LogPass(KeyHistory keys, LeafTable table, DiskNodeStore log) throws IOException {
+    LogPass(KeyHistory keys, LeafTable table, DiskNodeStore log, SavedCheckpoint since)
+        throws IOException {
       this.table = table;
       this.log = log;
       this.checkpoints = new CheckpointCursor(keys);
+      this.since = since;
     }
 
     void run() throws IOException {
@@ -873,6 +958,13 @@ public final class BundleVerifier {
       }
       if (gaps) {
         findUnloggedEntries();
+      }
+      if (since != null) {
+        // Once the saved root matches the recomputed tree and every later checkpoint's root does
+        // too, the log extends the saved checkpoint: a consistency proof computed from the same
+        // recomputed tree could not fail. The database verifier proves it from the stored nodes
+        // instead, because the proofs it serves are built from those; a bundle has none.
+        since.reachedBy(log.size(), BundleFormat.LEAVES);
       }
     }
 
@@ -941,6 +1033,9 @@ public final class BundleVerifier {
         }
       }
       log.append(leafHash);
+      if (since != null && since.size() == log.size()) {
+        since.compareRoot(log.root(), BundleFormat.LEAVES, "lines 1.." + log.size());
+      }
       reachCheckpoints();
     }
 
@@ -956,7 +1051,9 @@ public final class BundleVerifier {
 
     private void check(SignedCheckpoint checkpoint) {
       byte[] root = log.root();
-      if (!Arrays.equals(root, checkpoint.root())) {
+      if (Arrays.equals(root, checkpoint.root())) {
+        latestVerifiedNote = checkpoint.note();
+      } else {
         findings.add(
             new Finding(
                 "CHECKPOINT_ROOT_MISMATCH",

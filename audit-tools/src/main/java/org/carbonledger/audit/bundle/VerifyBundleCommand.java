@@ -3,59 +3,48 @@ package org.carbonledger.audit.bundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.carbonledger.audit.ExitCodes;
 import org.carbonledger.audit.verify.ReportOutput;
+import org.carbonledger.audit.verify.SavedCheckpoint;
 import org.carbonledger.audit.verify.VerificationReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import org.carbonledger.audit.verify.VerifyOptions;
 
 /**
- * {@code ledger-audit verify --bundle <dir>}: checks an audit bundle offline. {@link #run} lets
- * {@code verify --bundle} delegate here.
+ * {@code ledger-audit verify --bundle <dir>}: checks an audit bundle offline and prints the result.
+ * {@code verify} parses the command line, reads the trusted keys and the saved checkpoint exactly
+ * as for a database, and delegates here, so that a bundle is held to the same trust as a database.
  */
-@Command(
-    name = "verify --bundle",
-    description = {
-      "Verifies an audit bundle written by export, offline: the manifest's file hashes, each"
-          + " entry's hash, links and Ed25519 signature by the keys valid at its leaf (derived from"
-          + " the bundle's signed rotations), each event row against its signed entry, each leaf"
-          + " recomputed from its entry, each signed checkpoint's root and its consistency with the"
-          + " one before.",
-      "Exit 0 when everything verifies, 1 on any integrity failure, 2 on a usage or I/O error."
-    })
-public final class VerifyBundleCommand implements Callable<Integer> {
+public final class VerifyBundleCommand {
 
-  @Option(
-      names = "--bundle",
-      required = true,
-      paramLabel = "<dir>",
-      description = "The bundle's directory.")
-  Path bundle;
-
-  @Option(names = "--json", description = "Print the result as one JSON object.")
-  boolean json;
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() throws IOException {
-    return run(bundle, json, spec.commandLine().getOut(), spec.commandLine().getErr());
-  }
+  private VerifyBundleCommand() {}
 
   /**
    * Verifies {@code bundle} and prints the result.
    *
+   * @param options the first keys to trust instead of the bundle's own, the earlier audit's
+   *     checkpoint the bundle's log must extend, and the grace for entries not yet logged, measured
+   *     to the manifest's {@code exportedAt}
+   * @param saveCheckpoint where to save the latest verified checkpoint if everything verifies; null
+   *     for nowhere
    * @return the exit code: {@link ExitCodes#OK} or {@link ExitCodes#INTEGRITY_FAILURE}
-   * @throws IOException if the bundle cannot be read; the caller reports it in one line
+   * @throws IOException if the bundle cannot be read or the checkpoint not saved; the caller
+   *     reports it in one line
    */
-  public static int run(Path bundle, boolean json, PrintWriter out, PrintWriter err)
+  public static int run(
+      Path bundle,
+      VerifyOptions options,
+      Path saveCheckpoint,
+      boolean json,
+      PrintWriter out,
+      PrintWriter err)
       throws IOException {
-    VerificationReport report =
-        new BundleVerifier(bundle, n -> err.printf("... %,d entries verified%n", n).flush())
-            .verify();
+    BundleVerifier verifier =
+        new BundleVerifier(
+            bundle, n -> err.printf("... %,d entries verified%n", n).flush(), options);
+    VerificationReport report = verifier.verify();
+    if (saveCheckpoint != null) {
+      SavedCheckpoint.save(saveCheckpoint, report, verifier.latestVerifiedCheckpoint(), err);
+    }
     ReportOutput output =
         new ReportOutput(
             "bundle",

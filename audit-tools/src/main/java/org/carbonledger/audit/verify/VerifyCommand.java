@@ -2,8 +2,6 @@ package org.carbonledger.audit.verify;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,7 +27,9 @@ import picocli.CommandLine.Spec;
           + " (payload, types, time, actor, idempotency key), each aggregate's chain (links,"
           + " hashes, Ed25519 signatures by keys valid at their leaf, rotations followed from the"
           + " first keys), each Merkle leaf and stored node, each signed checkpoint's root, and"
-          + " with --since that the log extends an earlier audit's checkpoint.",
+          + " with --since that the log extends an earlier audit's checkpoint. With --bundle the"
+          + " same checks run offline on an exported audit bundle; pass --keys and --since there"
+          + " too, since a bundle is only as trustworthy as the keys and checkpoint it is held to.",
       "Exit 0 when everything verifies, 1 on any integrity failure, 2 on a usage or I/O error."
     })
 public final class VerifyCommand implements Callable<Integer> {
@@ -58,7 +58,8 @@ public final class VerifyCommand implements Callable<Integer> {
       description =
           "The ledger's first keys as you trust them: the JSON of GET /api/v1/keys saved at an"
               + " earlier audit or received from the operator. Without it the first keys are"
-              + " taken from the ledger_key table, which trusts whoever can write it.")
+              + " taken from the ledger_key table (a bundle's keys.jsonl), which trusts whoever"
+              + " can write it.")
   Path keys;
 
   @Option(
@@ -66,13 +67,15 @@ public final class VerifyCommand implements Callable<Integer> {
       paramLabel = "<checkpoint>",
       description =
           "A signed checkpoint saved at an earlier audit (--save-checkpoint). The log must extend"
-              + " it, proven with a consistency proof, or history was rewritten in between.")
+              + " it, or history was rewritten or rolled back in between.")
   Path since;
 
   @Option(
       names = "--save-checkpoint",
       paramLabel = "<file>",
-      description = "Saves the latest checkpoint that verified, for the next audit's --since.")
+      description =
+          "Saves the latest checkpoint that verified, for the next audit's --since; only when"
+              + " everything verifies.")
   Path saveCheckpoint;
 
   @Option(
@@ -81,7 +84,8 @@ public final class VerifyCommand implements Callable<Integer> {
       paramLabel = "<seconds>",
       description =
           "How long an event may wait for the Merkle log before it counts as missed"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " (default: ${DEFAULT-VALUE}), measured to now for a database and to the"
+              + " manifest's exportedAt for a bundle.")
   long logGraceSeconds;
 
   @Spec CommandSpec spec;
@@ -90,30 +94,14 @@ public final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws SQLException, IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (source.bundle != null) {
-      if (keys != null || since != null || saveCheckpoint != null) {
-        throw new ParameterException(
-            spec.commandLine(), "--keys, --since and --save-checkpoint need --db, not --bundle");
-      }
-      return VerifyBundleCommand.run(source.bundle, json, out, err);
-    }
-    DatabaseOptions database = source.database;
     if (logGraceSeconds < 0) {
       throw new ParameterException(spec.commandLine(), "--log-grace-seconds must not be negative");
     }
-    VerifyOptions options =
-        VerifyOptions.defaults().withLogGrace(Duration.ofSeconds(logGraceSeconds));
-    try {
-      if (keys != null) {
-        options = options.withTrustedKeys(firstKeys(keys));
-      }
-      if (since != null) {
-        options = options.withSince(Files.readString(since, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot read " + (e.getMessage() == null ? "a file" : e.getMessage()), e);
+    VerifyOptions options = options();
+    if (source.bundle != null) {
+      return VerifyBundleCommand.run(source.bundle, options, saveCheckpoint, json, out, err);
     }
+    DatabaseOptions database = source.database;
     VerificationReport report;
     String latest;
     try (Connection connection = database.openReadOnly()) {
@@ -127,9 +115,8 @@ public final class VerifyCommand implements Callable<Integer> {
       latest = verifier.latestVerifiedCheckpoint();
       connection.rollback();
     }
-    if (saveCheckpoint != null && report.sound() && latest != null) {
-      Files.writeString(saveCheckpoint, latest, StandardCharsets.UTF_8);
-      err.printf("saved the latest verified checkpoint to %s%n", saveCheckpoint).flush();
+    if (saveCheckpoint != null) {
+      SavedCheckpoint.save(saveCheckpoint, report, latest, err);
     }
     ReportOutput output =
         new ReportOutput(
@@ -144,6 +131,23 @@ public final class VerifyCommand implements Callable<Integer> {
       output.print(out, report, "newest entries are not in the log yet (the sequencer is behind)");
     }
     return report.sound() ? ExitCodes.OK : ExitCodes.INTEGRITY_FAILURE;
+  }
+
+  /**
+   * The trusted first keys, the saved checkpoint and the grace, read before anything is verified: a
+   * file that cannot be read is a usage error on one line, not a verification that silently trusts
+   * less.
+   */
+  private VerifyOptions options() throws IOException {
+    VerifyOptions options =
+        VerifyOptions.defaults().withLogGrace(Duration.ofSeconds(logGraceSeconds));
+    if (keys != null) {
+      options = options.withTrustedKeys(firstKeys(keys));
+    }
+    if (since != null) {
+      options = options.withSince(SavedCheckpoint.read(since));
+    }
+    return options;
   }
 
   /** The ledger's first keys in a trusted keys file: those valid from leaf 0. */

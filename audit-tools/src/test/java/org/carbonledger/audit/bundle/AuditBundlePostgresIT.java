@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -37,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * account:a0 #0-4 on lines 1-5, account:a1 #0-4 on lines 6-10, account:a2 #0-4 on lines 11-15 and
  * the rotation on line 16; in the log, account a{k} #s sits at leaf 3s + k for s < 2 and at leaf 3s
  * + k + 1 from s = 2 on (the rotation is leaf 6); leaf n is line n + 1 of {@code leaves.jsonl}.
+ *
+ * <p>Beside it, three bundles that verify on their own and are only caught by what a regulator
+ * brings from outside: the same ledger as it was at 12 leaves (an earlier state, or a rollback),
+ * another history signed with the ledger's real keys, and a ledger forged with keys of its own.
  */
 class AuditBundlePostgresIT {
 
@@ -48,32 +55,51 @@ class AuditBundlePostgresIT {
   private static ChainedLedger ledger;
   private static Path exported;
 
+  /** The ledger's bundle as it was when its log held 12 leaves: earlier, or rolled back to. */
+  private static Path earlier;
+
+  /** Another history from leaf 3 on, signed with the ledger's real keys. */
+  private static Path rewritten;
+
+  /** A ledger of the same origin signed with keys the ledger never had. */
+  private static Path forged;
+
+  /** The ledger's keys as a regulator saved GET /api/v1/keys. */
+  private static Path trustedKeys;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void aChainedLedgerExported() throws Exception {
     TestPostgres postgres = TestPostgres.get();
-    url = postgres.newSchema("bundle");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    url = migratedSchema("bundle");
     ledger = new ChainedLedger(url, postgres.user(), postgres.password());
     ledger.write();
     exported = work.resolve("exported");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        AuditTool.run(
-            new String[] {"export", "--db", url, "--user", postgres.user(), "--out", exported + ""},
-            new PrintWriter(out),
-            new PrintWriter(err));
-    assertThat(exit).as(out + "" + err).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString())
+    assertThat(export(url, exported))
         .contains("16 events, 16 signed entries in 4 streams, 15 leaves, 4 checkpoints, 3 keys")
         .contains("OK: bundle written");
+
+    ChainedLedger copy = ledger.sameKeysAs(migratedSchema("bundle_earlier"), "review");
+    copy.write();
+    copy.rollBackTo(12);
+    earlier = work.resolve("earlier");
+    assertThat(export(copy.url(), earlier)).contains("12 leaves, 3 checkpoints");
+
+    ChainedLedger other = ledger.sameKeysAs(migratedSchema("bundle_rewritten"), "revised");
+    other.write();
+    rewritten = work.resolve("rewritten");
+    export(other.url(), rewritten);
+
+    ChainedLedger forgery =
+        new ChainedLedger(migratedSchema("bundle_forged"), postgres.user(), postgres.password());
+    forgery.write();
+    forged = work.resolve("forged");
+    export(forgery.url(), forged);
+
+    trustedKeys = work.resolve("keys.json");
+    Files.writeString(trustedKeys, publishedKeys(ledger), StandardCharsets.UTF_8);
   }
 
   // --- sound ----------------------------------------------------------------------------------
@@ -311,6 +337,250 @@ class AuditBundlePostgresIT {
         "MANIFEST_COUNT_MISMATCH table=manifest.json row=counts.unchainedEvents:");
   }
 
+  // --- held to trusted keys and an earlier audit's checkpoint -------------------------------
+
+  @Test
+  void aBundleVerifiesAgainstTheFirstKeysARegulatorTrustsAndFollowsTheirRotation() {
+    Result audit = audit("verify", "--bundle", exported + "", "--keys", trustedKeys + "");
+
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.OK);
+    assertThat(audit.out())
+        .contains("15 leaves, 4 checkpoints, 3 keys")
+        .contains("OK: every file, event, chain, leaf and checkpoint of the bundle verifies");
+  }
+
+  @Test
+  void aBundleReSignedWithAnotherKeyFailsAgainstTrustedKeys() {
+    assertThat(audit("verify", "--bundle", forged + "").exit())
+        .as("alone, a bundle re-signed throughout verifies against the keys it carries")
+        .isEqualTo(ExitCodes.OK);
+
+    Result audit = audit("verify", "--bundle", forged + "", "--keys", trustedKeys + "");
+
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(audit.out())
+        .contains("FAIL FIRST_KEY_NOT_TRUSTED table=keys.jsonl row=line ")
+        .contains(
+            "FAIL UNKNOWN_KEY stream=account:a0 sequence=0 leaf=0 table=entries.jsonl row=line 1:")
+        .contains("FAIL CHECKPOINT_NOT_VERIFIED leaf=3 table=checkpoints.jsonl row=line 1:");
+  }
+
+  @Test
+  void aBundleThatRollsBackASavedCheckpointFails() throws IOException {
+    Path saved = newAuditDirectory().resolve("latest.checkpoint");
+    Result first =
+        audit(
+            "verify",
+            "--bundle",
+            exported + "",
+            "--keys",
+            trustedKeys + "",
+            "--save-checkpoint",
+            saved + "");
+    assertThat(first.exit()).as(first.all()).isEqualTo(ExitCodes.OK);
+    assertThat(audit("verify", "--bundle", earlier + "", "--keys", trustedKeys + "").exit())
+        .as("alone, the rolled-back bundle verifies")
+        .isEqualTo(ExitCodes.OK);
+
+    Result later =
+        audit(
+            "verify", "--bundle", earlier + "", "--keys", trustedKeys + "", "--since", saved + "");
+
+    assertThat(later.exit()).as(later.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(later.out())
+        .contains(
+            "FAIL LOG_ROLLED_BACK leaf=12 table=leaves.jsonl: the earlier audit saw a signed"
+                + " checkpoint of 15 leaves, but the log now holds only 12");
+  }
+
+  @Test
+  void savingACheckpointAndVerifyingTheNextBundleSinceItPasses() throws IOException {
+    Path audits = newAuditDirectory();
+    Result first =
+        audit(
+            "verify",
+            "--bundle",
+            earlier + "",
+            "--keys",
+            trustedKeys + "",
+            "--save-checkpoint",
+            audits.resolve("first.checkpoint") + "");
+    assertThat(first.exit()).as(first.all()).isEqualTo(ExitCodes.OK);
+    assertThat(first.err()).contains("saved the latest verified checkpoint to ");
+    assertThat(Files.readString(audits.resolve("first.checkpoint")))
+        .isEqualTo(ledger.note(12, ledger.root(12), ledger.logKey));
+
+    Result next =
+        audit(
+            "verify",
+            "--bundle",
+            exported + "",
+            "--keys",
+            trustedKeys + "",
+            "--since",
+            audits.resolve("first.checkpoint") + "",
+            "--save-checkpoint",
+            audits.resolve("next.checkpoint") + "");
+
+    assertThat(next.exit()).as(next.all()).isEqualTo(ExitCodes.OK);
+    assertThat(next.out())
+        .contains("OK: every file, event, chain, leaf and checkpoint of the bundle verifies");
+    assertThat(Files.readString(audits.resolve("next.checkpoint")))
+        .isEqualTo(ledger.note(15, ledger.root(15), ledger.logKey));
+  }
+
+  @Test
+  void aBundleOfAnotherHistorySignedWithTheRealKeysFailsSinceTheSavedCheckpoint()
+      throws IOException {
+    Path saved = savedCheckpointOf(exported);
+    assertThat(audit("verify", "--bundle", rewritten + "", "--keys", trustedKeys + "").exit())
+        .as("alone, another history signed with the real keys verifies, even against them")
+        .isEqualTo(ExitCodes.OK);
+
+    Result audit =
+        audit(
+            "verify",
+            "--bundle",
+            rewritten + "",
+            "--keys",
+            trustedKeys + "",
+            "--since",
+            saved + "");
+
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(audit.out())
+        .contains(
+            "FAIL HISTORY_REWRITTEN leaf=14 table=leaves.jsonl row=lines 1..15: the first 15"
+                + " leaves have root ")
+        .contains("history was rewritten between the two audits");
+  }
+
+  @Test
+  void aSavedCheckpointDoesNotVerifyInABundleReSignedWithAnotherKey() throws IOException {
+    Path saved = savedCheckpointOf(exported);
+
+    Result audit = audit("verify", "--bundle", forged + "", "--since", saved + "");
+
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(audit.out())
+        .contains(
+            "FAIL SINCE_CHECKPOINT_NOT_VERIFIED table=--since: the checkpoint of the earlier audit"
+                + " does not verify");
+  }
+
+  @Test
+  void aCheckpointSavedByAnAuditOfTheDatabaseHoldsTheBundlesExportedFromIt() throws IOException {
+    Path saved = newAuditDirectory().resolve("database.checkpoint");
+    Result database =
+        audit(
+            "verify",
+            "--db",
+            url,
+            "--user",
+            TestPostgres.get().user(),
+            "--keys",
+            trustedKeys + "",
+            "--save-checkpoint",
+            saved + "");
+    assertThat(database.exit()).as(database.all()).isEqualTo(ExitCodes.OK);
+
+    Result same = audit("verify", "--bundle", exported + "", "--since", saved + "");
+    Result rolledBack = audit("verify", "--bundle", earlier + "", "--since", saved + "");
+
+    assertThat(same.exit()).as(same.all()).isEqualTo(ExitCodes.OK);
+    assertThat(rolledBack.exit()).as(rolledBack.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(rolledBack.out()).contains("FAIL LOG_ROLLED_BACK leaf=12 table=leaves.jsonl:");
+  }
+
+  @Test
+  void noCheckpointIsSavedFromABundleThatFails() throws IOException {
+    Path bundle = copy();
+    editLine(bundle, "entries.jsonl", 8, row -> changeEntryPayload(row, "review 8", "review 9"));
+    Path saved = newAuditDirectory().resolve("latest.checkpoint");
+
+    Result audit = audit("verify", "--bundle", bundle + "", "--save-checkpoint", saved + "");
+
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.INTEGRITY_FAILURE);
+    assertThat(audit.err()).contains("not saving a checkpoint to " + saved);
+    assertThat(saved).doesNotExist();
+  }
+
+  @Test
+  void anEntryStillNotLoggedAGraceAfterItsEventWhenExportedWasMissed() throws IOException {
+    Path bundle = copy();
+    Path manifest = bundle.resolve("manifest.json");
+    ObjectNode root = (ObjectNode) JSON.readTree(manifest.toFile());
+    Instant exportedAt = Instant.parse(root.get("exportedAt").asText());
+    root.put("exportedAt", exportedAt.plus(Duration.ofHours(1)).toString());
+    JSON.writeValue(manifest.toFile(), root);
+
+    assertFindings(
+        bundle,
+        "EVENT_NOT_LOGGED stream=account:a2 sequence=4 table=entries.jsonl row=line 15: stored at ");
+    assertThat(audit("verify", "--bundle", bundle + "", "--log-grace-seconds", "7200").exit())
+        .as("within a grace of two hours")
+        .isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void aKeysFileThatCannotBeReadIsAnIoErrorOnOneLineAndNothingIsVerified() {
+    Path missing = work.resolve("no-such-keys.json");
+
+    Result audit = audit("verify", "--bundle", exported + "", "--keys", missing + "");
+
+    assertThat(audit.exit()).isEqualTo(ExitCodes.USAGE_OR_IO);
+    assertThat(audit.err().strip())
+        .isEqualTo("ledger-audit: cannot read the trusted keys: no file " + missing);
+    assertThat(audit.out()).isEmpty();
+  }
+
+  @Test
+  void aKeysFileThatIsNotJsonIsAnIoErrorOnOneLine() throws IOException {
+    Path keys = newAuditDirectory().resolve("keys.json");
+    Files.writeString(keys, "[{\"keyName\": ");
+
+    Result audit = audit("verify", "--bundle", exported + "", "--keys", keys + "");
+
+    assertThat(audit.exit()).isEqualTo(ExitCodes.USAGE_OR_IO);
+    assertThat(audit.err().strip())
+        .startsWith("ledger-audit: " + keys + " is not valid JSON")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void aSavedCheckpointThatCannotBeReadIsAnIoErrorOnOneLineAndNothingIsVerified()
+      throws IOException {
+    Path missing = work.resolve("no-such.checkpoint");
+    Path directory = newAuditDirectory();
+
+    Result noFile = audit("verify", "--bundle", exported + "", "--since", missing + "");
+    Result notAFile = audit("verify", "--bundle", exported + "", "--since", directory + "");
+
+    assertThat(noFile.exit()).isEqualTo(ExitCodes.USAGE_OR_IO);
+    assertThat(noFile.err().strip())
+        .isEqualTo("ledger-audit: cannot read the saved checkpoint: no file " + missing);
+    assertThat(noFile.out()).isEmpty();
+    assertThat(notAFile.exit()).isEqualTo(ExitCodes.USAGE_OR_IO);
+    assertThat(notAFile.err().strip())
+        .startsWith("ledger-audit: cannot read the saved checkpoint " + directory + ": ")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void aCheckpointThatCannotBeSavedIsAnIoErrorOnOneLine() {
+    Path nowhere = work.resolve("no-such-directory").resolve("latest.checkpoint");
+
+    Result audit = audit("verify", "--bundle", exported + "", "--save-checkpoint", nowhere + "");
+
+    assertThat(audit.exit()).isEqualTo(ExitCodes.USAGE_OR_IO);
+    assertThat(audit.err().strip())
+        .endsWith(
+            "ledger-audit: cannot save the checkpoint to "
+                + nowhere
+                + ": no such file or directory")
+        .doesNotContain("\n");
+  }
+
   // --- failed exports -------------------------------------------------------------------------
 
   @Test
@@ -361,6 +631,79 @@ class AuditBundlePostgresIT {
   }
 
   // --- helpers --------------------------------------------------------------------------------
+
+  /** One run of {@code ledger-audit}: its exit code and what it printed. */
+  private record Result(int exit, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  private static Result audit(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = AuditTool.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private static String migratedSchema(String hint) {
+    TestPostgres postgres = TestPostgres.get();
+    String schemaUrl = postgres.newSchema(hint);
+    Flyway.configure()
+        .dataSource(schemaUrl, postgres.user(), postgres.password())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    return schemaUrl;
+  }
+
+  /** Exports the ledger at {@code url} into {@code bundle}; returns what the export printed. */
+  private static String export(String url, Path bundle) {
+    Result export =
+        audit("export", "--db", url, "--user", TestPostgres.get().user(), "--out", bundle + "");
+    assertThat(export.exit()).as(export.all()).isEqualTo(ExitCodes.OK);
+    return export.out();
+  }
+
+  private static Path newAuditDirectory() throws IOException {
+    return Files.createTempDirectory(work, "audit-");
+  }
+
+  /** The checkpoint an audit of {@code bundle} saves, for the next audit's --since. */
+  private static Path savedCheckpointOf(Path bundle) throws IOException {
+    Path saved = newAuditDirectory().resolve("latest.checkpoint");
+    Result audit =
+        audit(
+            "verify",
+            "--bundle",
+            bundle + "",
+            "--keys",
+            trustedKeys + "",
+            "--save-checkpoint",
+            saved + "");
+    assertThat(audit.exit()).as(audit.all()).isEqualTo(ExitCodes.OK);
+    return saved;
+  }
+
+  /** The ledger's keys as GET /api/v1/keys lists them: the first ones, then the rotated-in one. */
+  private static String publishedKeys(ChainedLedger ledger) {
+    ArrayNode keys = JSON.createArrayNode();
+    keys.add(keyView(ledger.firstEntryKey, "entry", 0L, (long) ChainedLedger.ROTATION_LEAF + 1));
+    keys.add(keyView(ledger.logKey, "checkpoint", 0L, null));
+    keys.add(keyView(ledger.secondEntryKey, "entry", ChainedLedger.ROTATION_LEAF + 1L, null));
+    return keys.toString();
+  }
+
+  private static ObjectNode keyView(Ed25519Signer key, String purpose, Long from, Long until) {
+    ObjectNode view = JSON.createObjectNode();
+    view.put("keyId", key.keyId())
+        .put("keyName", key.keyName())
+        .put("purpose", purpose)
+        .put("publicKey", Base64.getEncoder().encodeToString(key.publicKey()))
+        .put("validFrom", from)
+        .put("validUntil", until);
+    return view;
+  }
 
   private void assertFindings(Path bundle, String... expected) {
     int exit = run("verify", "--bundle", bundle.toString());

@@ -32,6 +32,11 @@ import org.carbonledger.chain.note.NoteSigner;
  * <p>Sixteen events in four streams, in this global order: accounts a0, a1, a2 round robin, with
  * the entry key rotated by {@code signing-keys:ledger#0} at leaf 6; fifteen of them logged, the
  * last not yet; checkpoints of sizes 4, 8, 12 and 15.
+ *
+ * <p>Ed25519 signatures are deterministic and the logged events' time stamps fixed, so two ledgers
+ * with the same keys and the same reasons have the same entries, leaves and checkpoints (only the
+ * event ids and the last, unlogged event's time differ): {@link #sameKeysAs} gives a copy of a
+ * ledger in another schema, or, with other reasons, another history signed with the real keys.
  */
 final class ChainedLedger {
 
@@ -41,11 +46,9 @@ final class ChainedLedger {
   static final int ROTATION_LEAF = 6;
   static final long[] CHECKPOINTS = {4, 8, 12, 15};
 
-  final Ed25519Signer firstEntryKey =
-      Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom());
-  final Ed25519Signer secondEntryKey =
-      Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom());
-  final Ed25519Signer logKey = Ed25519Signer.generate(ORIGIN, new SecureRandom());
+  final Ed25519Signer firstEntryKey;
+  final Ed25519Signer secondEntryKey;
+  final Ed25519Signer logKey;
   final InMemoryNodeStore tree = new InMemoryNodeStore();
   final List<SignedEntry> entries = new ArrayList<>();
 
@@ -53,10 +56,49 @@ final class ChainedLedger {
   private final String user;
   private final String password;
 
+  /** What the accounts' freezes give as their reason, followed by the event's number. */
+  private final String reason;
+
+  /** A ledger with keys of its own. */
   ChainedLedger(String url, String user, String password) {
+    this(
+        url,
+        user,
+        password,
+        Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom()),
+        Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom()),
+        Ed25519Signer.generate(ORIGIN, new SecureRandom()),
+        "review");
+  }
+
+  private ChainedLedger(
+      String url,
+      String user,
+      String password,
+      Ed25519Signer firstEntryKey,
+      Ed25519Signer secondEntryKey,
+      Ed25519Signer logKey,
+      String reason) {
     this.url = url;
     this.user = user;
     this.password = password;
+    this.firstEntryKey = firstEntryKey;
+    this.secondEntryKey = secondEntryKey;
+    this.logKey = logKey;
+    this.reason = reason;
+  }
+
+  /** The JDBC URL of the ledger's schema. */
+  String url() {
+    return url;
+  }
+
+  /**
+   * A ledger in another schema signed with this one's keys: the same history if {@code reason} is
+   * "review", another one from the first freeze (leaf 3) on otherwise.
+   */
+  ChainedLedger sameKeysAs(String url, String reason) {
+    return new ChainedLedger(url, user, password, firstEntryKey, secondEntryKey, logKey, reason);
   }
 
   void write() throws SQLException {
@@ -111,7 +153,7 @@ final class ChainedLedger {
                       + "\",\"holderType\":\"INDIVIDUAL\",\"name\":\"武汉 "
                       + id
                       + "\",\"jurisdiction\":\"CN-HB\"}"
-                  : "{\"accountId\":\"" + id + "\",\"reason\":\"review " + i + "\"}";
+                  : "{\"accountId\":\"" + id + "\",\"reason\":\"" + reason + " " + i + "\"}";
         }
         long sequence = sequences.merge(stream, 1L, Long::sum) - 1;
         // The event not logged yet is a fresh one, as on a running ledger.
@@ -148,6 +190,29 @@ final class ChainedLedger {
       for (long size : CHECKPOINTS) {
         insertCheckpoint(connection, size);
       }
+      connection.commit();
+    }
+  }
+
+  /**
+   * Rolls the ledger back to {@code size} leaves as an insider would, consistently, as if the newer
+   * events had never happened: their leaves, the nodes and checkpoints over them, and their entries
+   * and event rows are deleted, and with them the event not logged yet.
+   */
+  void rollBackTo(long size) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, user, password);
+        java.sql.Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.executeUpdate("DELETE FROM merkle_leaf WHERE leaf_index >= " + size);
+      statement.executeUpdate(
+          "DELETE FROM merkle_node WHERE (node_index + 1) * power(2, tree_level) > " + size);
+      statement.executeUpdate("DELETE FROM log_checkpoint WHERE tree_size > " + size);
+      statement.executeUpdate(
+          "DELETE FROM chain_entry WHERE event_identifier NOT IN"
+              + " (SELECT event_identifier FROM merkle_leaf)");
+      statement.executeUpdate(
+          "DELETE FROM domain_event_entry WHERE event_identifier NOT IN"
+              + " (SELECT event_identifier FROM merkle_leaf)");
       connection.commit();
     }
   }
