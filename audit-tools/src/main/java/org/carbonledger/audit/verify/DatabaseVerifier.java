@@ -33,7 +33,6 @@ import org.carbonledger.chain.merkle.MerkleProofs;
 import org.carbonledger.chain.merkle.MerkleVerifier;
 import org.carbonledger.chain.merkle.Rfc6962;
 import org.carbonledger.chain.note.Checkpoint;
-import org.carbonledger.chain.note.SignedNote;
 
 /**
  * Checks a ledger's database without trusting the service that wrote it: every stored event against
@@ -160,7 +159,8 @@ public final class DatabaseVerifier {
    */
   private LogCounts verifyLogAndCheckpoints(KeyHistory keys) throws SQLException {
     List<StoredCheckpoint> checkpoints = verifyCheckpointSignatures(keys);
-    StoredCheckpoint since = options.since() == null ? null : openSince(keys);
+    SavedCheckpoint since =
+        options.since() == null ? null : SavedCheckpoint.open(options.since(), keys, findings);
     long leaves = verifyLog(checkpoints, since);
     long events = count("SELECT count(*) FROM domain_event_entry");
     return new LogCounts(leaves, checkpoints.size(), events);
@@ -644,7 +644,7 @@ public final class DatabaseVerifier {
    *
    * @return the number of leaves read
    */
-  private long verifyLog(List<StoredCheckpoint> checkpoints, StoredCheckpoint since)
+  private long verifyLog(List<StoredCheckpoint> checkpoints, SavedCheckpoint since)
       throws SQLException {
     StoredNodeCheck nodes = new StoredNodeCheck(connection, findings);
     CompactRange tree = new CompactRange(nodes);
@@ -705,7 +705,7 @@ public final class DatabaseVerifier {
           }
           tree.append(leafHash);
           if (since != null && since.size() == tree.size()) {
-            compareSince(since, tree);
+            since.compareRoot(tree.root(), "merkle_leaf", "leaves 0.." + (since.size() - 1));
           }
           while (next < checkpoints.size() && checkpoints.get(next).size() == tree.size()) {
             compareRoot(checkpoints.get(next++), tree);
@@ -737,67 +737,13 @@ public final class DatabaseVerifier {
     return tree.size();
   }
 
-  /** Reads the checkpoint saved at an earlier audit, verified with the keys valid for it. */
-  private StoredCheckpoint openSince(KeyHistory keys) {
-    try {
-      long size = Checkpoint.parse(SignedNote.parse(options.since()).text()).size();
-      Checkpoint checkpoint =
-          Checkpoint.open(options.since(), keys.origin(), keys.checkpointKeysFor(size));
-      return new StoredCheckpoint(checkpoint.size(), checkpoint.rootHash(), options.since());
-    } catch (ChainException e) {
-      findings.add(
-          new Finding(
-              "SINCE_CHECKPOINT_NOT_VERIFIED",
-              null,
-              null,
-              null,
-              "--since",
-              null,
-              "the checkpoint of the earlier audit does not verify: " + e.failure().describe()));
-      return null;
-    }
-  }
-
-  /** The log's first leaves must still have the root an earlier audit saw. */
-  private void compareSince(StoredCheckpoint since, CompactRange tree) {
-    if (!Arrays.equals(tree.root(), since.root())) {
-      findings.add(
-          new Finding(
-              "HISTORY_REWRITTEN",
-              null,
-              null,
-              since.size() - 1,
-              "merkle_leaf",
-              "leaves 0.." + (since.size() - 1),
-              "the first "
-                  + since.size()
-                  + " leaves have root "
-                  + Hashing.hex(tree.root())
-                  + ", but the earlier audit's signed checkpoint says "
-                  + Hashing.hex(since.root())
-                  + ": history was rewritten between the two audits"));
-    }
-  }
-
   /**
    * The log must not have shrunk below the earlier audit's checkpoint, and a consistency proof from
    * that checkpoint to the latest one, built from the stored nodes as the service builds the proofs
    * it serves, must hold.
    */
-  private void checkSince(StoredCheckpoint since, long size) throws SQLException {
-    if (size < since.size()) {
-      findings.add(
-          new Finding(
-              "LOG_ROLLED_BACK",
-              null,
-              null,
-              size,
-              "merkle_leaf",
-              null,
-              "the earlier audit saw a signed checkpoint of "
-                  + since.size()
-                  + " leaves, but the log now holds only "
-                  + size));
+  private void checkSince(SavedCheckpoint since, long size) throws SQLException {
+    if (!since.reachedBy(size, "merkle_leaf")) {
       return;
     }
     if (latestVerified == null || latestVerified.size() < since.size()) {
