@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
@@ -335,6 +336,34 @@ class AuditChainTamperPostgresIT {
   }
 
   @Test
+  void aBeneficiaryChangedInThePublicRegisterBySqlIsFoundAgainstTheReplay() throws SQLException {
+    tamper(
+        "UPDATE retirement_register SET beneficiary = 'Someone Else'"
+            + " WHERE batch_id = 'TAMPER-P-B1' AND retirement_id = 'ret-2'");
+
+    assertThat(verify().findings())
+        .extracting(Finding::kind, Finding::table, Finding::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "retirement_register",
+                "the table differs from the replay: beneficiary is Someone Else, the replay gives"
+                    + " Wuhan Marathon 2026"));
+  }
+
+  @Test
+  void aStatementLineDeletedBySqlIsFoundAgainstTheReplay() throws SQLException {
+    tamper(
+        "DELETE FROM account_movement WHERE account_id = 't-marathon'"
+            + " AND movement_kind = 'RETIREMENT' AND movement_id = 'ret-3'");
+
+    assertThat(verify().findings())
+        .extracting(Finding::kind, Finding::table)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("PROJECTION_ROW_MISSING", "account_movement"));
+  }
+
+  @Test
   void aSignatureWithOneBitFlippedIsFoundByTheParallelSignatureCheck() throws SQLException {
     tamper(
         "UPDATE chain_entry SET signature = set_byte(signature, 0, get_byte(signature, 0) # 1)"
@@ -361,6 +390,9 @@ class AuditChainTamperPostgresIT {
     commands.sendAndWait(
         new TransferCredits("TAMPER-P-B1", "tr-1", "t-green", "t-marathon", 60, null));
     for (int i = 1; i <= 5; i++) {
+      // The last retirement states the optional details and consumption period as well, so that
+      // the verifier's replay of the public register reads them as the service stored them.
+      boolean full = i == 5;
       commands.sendAndWait(
           new RetireCredits(
               "TAMPER-P-B1",
@@ -370,10 +402,10 @@ class AuditChainTamperPostgresIT {
               null,
               "Wuhan Marathon 2026",
               "Carbon neutral marathon",
-              null,
+              full ? "Runners' travel to the start" : null,
               RetirementPurpose.VOLUNTARY,
-              null,
-              null,
+              full ? LocalDate.of(2026, 10, 1) : null,
+              full ? LocalDate.of(2026, 10, 31) : null,
               "CN-HB",
               null));
     }

@@ -32,7 +32,9 @@ final class LedgerCopy {
           "token_entry",
           "projection_position",
           "batch_supply",
-          "holding_block");
+          "holding_block",
+          "account_movement",
+          "retirement_register");
 
   private static int copies;
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What a stored batch event says, read from its JSON payload as docs/spec/01-domain.md §1.6 and
- * docs/spec/04-projections.md §4.2.5–4.2.6 describe it: only the fields the replay needs.
+ * docs/spec/04-projections.md §4.2.5–4.2.8 describe it: only the fields the replay and the
+ * projection tables need.
  */
 sealed interface BatchChange {
 
@@ -45,11 +46,28 @@ sealed interface BatchChange {
   }
 
   /**
+   * What a {@code CreditsRetired} claims besides its serials, as the public register shows it
+   * (docs/spec/04-projections.md §4.2.8): the optional fields are null when the event has none.
+   *
+   * @param purpose the {@code RetirementPurpose} constant's name, as stored
+   */
+  record Claim(
+      String beneficiary,
+      String reason,
+      String details,
+      String purpose,
+      LocalDate consumptionPeriodStart,
+      LocalDate consumptionPeriodEnd,
+      String jurisdictionOfUse,
+      String footprintId) {}
+
+  /**
    * {@code CreditsTransferred}, {@code CreditsRetired} or {@code CreditsCancelled}: exactly {@code
    * blocks} leave {@code accountId}.
    *
    * @param movementId the {@code transferId}, {@code retirementId} or {@code cancellationId}
    * @param toAccountId the receiving account of a transfer; null otherwise
+   * @param claim what a retirement claims; null for a transfer or cancellation
    */
   record Moved(
       Kind kind,
@@ -58,7 +76,8 @@ sealed interface BatchChange {
       String accountId,
       String toAccountId,
       long quantity,
-      List<SerialRange> blocks)
+      List<SerialRange> blocks,
+      Claim claim)
       implements BatchChange {
 
     String describe() {

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.carbonledger.audit.replay.BatchChange.Claim;
 import org.carbonledger.audit.replay.BatchChange.Issued;
 import org.carbonledger.audit.replay.BatchChange.Kind;
 import org.carbonledger.audit.replay.BatchChange.Moved;
@@ -23,9 +24,16 @@ import org.carbonledger.audit.replay.BatchChange.Moved;
  *                     "serials":{"first","last"},"serialPrefix", ...}
  * CreditsTransferred {"batchId","transferId","fromAccountId","toAccountId","quantity",
  *                     "blocks":[{"first","last"}, ...], ...}
- * CreditsRetired     {"batchId","retirementId","accountId","quantity","blocks":[...], ...}
+ * CreditsRetired     {"batchId","retirementId","accountId","quantity","blocks":[...],
+ *                     "beneficiary","reason","details"?,"purpose","consumptionPeriodStart"?,
+ *                     "consumptionPeriodEnd"?,"jurisdictionOfUse","footprintId"?, ...}
  * CreditsCancelled   {"batchId","cancellationId","accountId","quantity","blocks":[...], ...}
  * </pre>
+ *
+ * <p>A field marked {@code ?} is optional: absent or {@code null} when the event has none. A
+ * retirement's claim is read because the public register shows it (docs/spec/04-projections.md
+ * §4.2.8); a retirement that does not state its beneficiary, reason, purpose and jurisdiction of
+ * use is not one the register could show, so it is malformed like one without serials.
  */
 final class BatchEventJson {
 
@@ -99,7 +107,8 @@ final class BatchEventJson {
               text(json, "fromAccountId"),
               text(json, "toAccountId"),
               number(json, "quantity"),
-              blocks(json));
+              blocks(json),
+              null);
       case "CreditsRetired" ->
           new Moved(
               Kind.RETIREMENT,
@@ -108,7 +117,16 @@ final class BatchEventJson {
               text(json, "accountId"),
               null,
               number(json, "quantity"),
-              blocks(json));
+              blocks(json),
+              new Claim(
+                  text(json, "beneficiary"),
+                  text(json, "reason"),
+                  optionalText(json, "details"),
+                  text(json, "purpose"),
+                  optionalDate(json, "consumptionPeriodStart"),
+                  optionalDate(json, "consumptionPeriodEnd"),
+                  text(json, "jurisdictionOfUse"),
+                  optionalText(json, "footprintId")));
       case "CreditsCancelled" ->
           new Moved(
               Kind.CANCELLATION,
@@ -117,7 +135,8 @@ final class BatchEventJson {
               text(json, "accountId"),
               null,
               number(json, "quantity"),
-              blocks(json));
+              blocks(json),
+              null);
       default -> throw new IllegalArgumentException("not a batch event: " + payloadType);
     };
   }
@@ -128,6 +147,12 @@ final class BatchEventJson {
       throw new MalformedPayload("\"" + field + "\" is missing or not text");
     }
     return value.textValue();
+  }
+
+  /** The text of an optional field: null when it is absent or {@code null}. */
+  private static String optionalText(JsonNode json, String field) throws MalformedPayload {
+    JsonNode value = json.get(field);
+    return value == null || value.isNull() ? null : text(json, field);
   }
 
   private static long number(JsonNode json, String field) throws MalformedPayload {
@@ -153,6 +178,12 @@ final class BatchEventJson {
     } catch (DateTimeParseException e) {
       throw new MalformedPayload("\"" + field + "\" is not a date: " + text);
     }
+  }
+
+  /** The date of an optional field: null when it is absent or {@code null}. */
+  private static LocalDate optionalDate(JsonNode json, String field) throws MalformedPayload {
+    JsonNode value = json.get(field);
+    return value == null || value.isNull() ? null : date(json, field);
   }
 
   private static List<SerialRange> blocks(JsonNode json) throws MalformedPayload {

@@ -75,6 +75,12 @@ final class CreditReplay {
   }
 
   /**
+   * What one batch event did, once applied: the change its payload states, its batch afterwards,
+   * and its time as the projections store it (null when unreadable, which is reported).
+   */
+  record Applied(StoredEvent event, BatchChange change, BatchState batch, Instant at) {}
+
+  /**
    * Applies one stored event; events that are not batch events are ignored.
    *
    * @return whether the event was a batch event
@@ -82,6 +88,22 @@ final class CreditReplay {
   boolean apply(StoredEvent event) {
     if (!isBatchEvent(event.aggregateIdentifier(), event.payloadType())) {
       return false;
+    }
+    applyBatchEvent(event);
+    return true;
+  }
+
+  /**
+   * Applies one stored event and says what it did, for comparisons that need each movement and not
+   * only the state it leaves.
+   *
+   * @return what the event did; null when it is no batch event or the replay could not apply it
+   *     (its payload is malformed, names another batch, issues a batch again, moves credits of a
+   *     batch not issued, or transfers to the account it leaves), which is reported
+   */
+  Applied applyBatchEvent(StoredEvent event) {
+    if (!isBatchEvent(event.aggregateIdentifier(), event.payloadType())) {
+      return null;
     }
     events++;
     BatchChange change;
@@ -92,7 +114,7 @@ final class CreditReplay {
           event,
           ProjectionCheck.MALFORMED_BATCH_EVENT,
           BatchEventJson.simpleName(event.payloadType()) + ": " + e.getMessage());
-      return true;
+      return null;
     }
     String streamBatch = event.aggregateIdentifier().substring(STREAM_PREFIX.length());
     if (!change.batchId().equals(streamBatch)) {
@@ -103,17 +125,15 @@ final class CreditReplay {
               + change.batchId()
               + " but is stored in stream "
               + event.aggregateIdentifier());
-      return true;
+      return null;
     }
     if (change instanceof Issued issued) {
-      issue(event, issued);
-    } else {
-      move(event, (Moved) change);
+      return issue(event, issued);
     }
-    return true;
+    return move(event, (Moved) change);
   }
 
-  private void issue(StoredEvent event, Issued issued) {
+  private Applied issue(StoredEvent event, Issued issued) {
     BatchState existing = batches.get(issued.batchId());
     if (existing != null) {
       report(
@@ -125,7 +145,7 @@ final class CreditReplay {
               + existing.eventIdentifier
               + " at global position "
               + existing.issuedPosition);
-      return;
+      return null;
     }
     if (issued.quantity() != issued.serials().count()) {
       report(
@@ -157,16 +177,17 @@ final class CreditReplay {
     batch.give(kept.accountId(), kept.serials().first(), kept.serials().last());
     batches.put(kept.batchId(), batch);
     checkSupply(event, batch);
+    return new Applied(event, kept, batch, issuedAt);
   }
 
-  private void move(StoredEvent event, Moved moved) {
+  private Applied move(StoredEvent event, Moved moved) {
     BatchState batch = batches.get(moved.batchId());
     if (batch == null) {
       report(
           event,
           ProjectionCheck.MOVEMENT_BEFORE_ISSUANCE,
           moved.describe() + " moves credits of batch " + moved.batchId() + " before its issuance");
-      return;
+      return null;
     }
     long size = 0;
     for (SerialRange block : moved.blocks()) {
@@ -191,7 +212,7 @@ final class CreditReplay {
           event,
           ProjectionCheck.TRANSFER_TO_SAME_ACCOUNT,
           moved.describe() + " goes to the account it leaves");
-      return;
+      return null;
     }
     String from = account(moved.accountId());
     String to = moved.toAccountId() == null ? null : account(moved.toAccountId());
@@ -229,6 +250,7 @@ final class CreditReplay {
     }
     misplaced.report(event, moved, batch);
     checkSupply(event, batch);
+    return new Applied(event, moved, batch, instant(event));
   }
 
   /** The parts of a movement that were not in its account, grouped by the finding they give. */
@@ -328,7 +350,10 @@ final class CreditReplay {
     }
   }
 
-  /** The event's time as the projections store it: truncated to whole microseconds. */
+  /**
+   * The event's time as the projections store it: truncated to whole microseconds. A time that
+   * cannot be read is reported, and null.
+   */
   private Instant instant(StoredEvent event) {
     try {
       return Instant.parse(event.timeStamp()).truncatedTo(ChronoUnit.MICROS);

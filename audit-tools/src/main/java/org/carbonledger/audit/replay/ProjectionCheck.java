@@ -22,9 +22,10 @@ import org.carbonledger.audit.verify.Finding;
  * The verifier's own replay of the credits: it reads the stored batch events, rebuilds every
  * batch's holdings and supply from their JSON payloads alone (docs/spec/01-domain.md §1.6,
  * docs/spec/04-projections.md §4.2.5–4.2.6), checks the domain's invariants at every event, and
- * compares the result with the projection tables {@code batch_supply} and {@code holding_block} row
- * by row. It uses none of the ledger's domain classes: it follows the documented data, not the
- * writer's code.
+ * compares the result with the projection tables row by row: the state it rebuilds with {@code
+ * batch_supply} and {@code holding_block}, and every movement it applies with {@code
+ * account_movement} and the public {@code retirement_register} (§4.2.7–4.2.8). It uses none of the
+ * ledger's domain classes: it follows the documented data, not the writer's code.
  *
  * <p><b>The projections trail the event store.</b> They are written by an asynchronous processor,
  * whose progress is {@code projection_position.last_position} (§4.2.1), committed with the rows it
@@ -33,13 +34,15 @@ import org.carbonledger.audit.verify.Finding;
  * gaps (events that committed after the processor passed their position; read, best effort, from
  * the processor's row in {@code token_entry}). Later events are not expected in the tables yet. The
  * invariants are checked over every stored event, whether projected or not. Without a position row,
- * nothing has been projected and both tables must be empty.
+ * nothing has been projected and all four tables must be empty.
  *
  * <p>Everything is read in one transaction at {@code REPEATABLE READ}, a snapshot on PostgreSQL and
  * H2, so that the events, the position and the tables are seen at one instant while the ledger
- * keeps writing. The events are streamed in global order through a cursor and the comparison runs
- * when the stream passes the position; memory holds the replayed state (proportional to the batches
- * and to how fragmented their holdings are), never the events.
+ * keeps writing. The events are streamed in global order through a cursor. The two movement tables
+ * are streamed beside them in global position order and compared event by event, merge-style; the
+ * supply and holdings are compared with the replayed state when the stream passes the position.
+ * Memory holds the replayed state (proportional to the batches and to how fragmented their holdings
+ * are) and one event's rows, never the events or the movement tables.
  */
 public final class ProjectionCheck {
 
@@ -103,8 +106,9 @@ public final class ProjectionCheck {
   private ProjectionCheck() {}
 
   /**
-   * Replays every batch event, checks the invariants, and compares {@code batch_supply} and {@code
-   * holding_block} with the replay up to the projections' position.
+   * Replays every batch event, checks the invariants, and compares {@code batch_supply}, {@code
+   * holding_block}, {@code account_movement} and {@code retirement_register} with the replay up to
+   * the projections' position.
    *
    * <p>The check runs in a read transaction of its own: it rolls back the connection's current
    * transaction first (the verifier writes nothing), reads at {@code REPEATABLE READ} with
@@ -159,13 +163,15 @@ public final class ProjectionCheck {
     ProjectionComparison comparison = new ProjectionComparison(connection, replay, found::add);
     List<StoredEvent> late = new ArrayList<>();
     ProjectionComparison.Rows rows = null;
+    MovementComparison.Rows movementRows = null;
     long compared = 0;
     long notYetProjected = 0;
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT global_index, event_identifier, aggregate_identifier, sequence_number,"
-                + " payload_type, time_stamp, payload FROM domain_event_entry"
-                + " WHERE aggregate_identifier LIKE 'batch:%' ORDER BY global_index")) {
+    try (MovementComparison movements = new MovementComparison(connection, found::add);
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT global_index, event_identifier, aggregate_identifier, sequence_number,"
+                    + " payload_type, time_stamp, payload FROM domain_event_entry"
+                    + " WHERE aggregate_identifier LIKE 'batch:%' ORDER BY global_index")) {
       query.setFetchSize(FETCH_SIZE);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
@@ -184,6 +190,7 @@ public final class ProjectionCheck {
                   row.getString(6),
                   row.getBytes(7));
           if (rows == null && (position == null || event.globalIndex() > position)) {
+            movementRows = movements.finish();
             rows = comparison.compare();
             late.forEach(replay::apply);
             late.clear();
@@ -195,19 +202,22 @@ public final class ProjectionCheck {
           }
           if (rows == null) {
             compared++;
+            // The movement tables are compared event by event, as the replay passes them.
+            movements.expect(event.globalIndex(), replay.applyBatchEvent(event));
           } else {
             notYetProjected++;
+            replay.apply(event);
           }
-          replay.apply(event);
           if (replay.events() % PROGRESS_EVERY == 0) {
             progress.accept(replay.events());
           }
         }
       }
-    }
-    if (rows == null) {
-      rows = comparison.compare();
-      late.forEach(replay::apply);
+      if (rows == null) {
+        movementRows = movements.finish();
+        rows = comparison.compare();
+        late.forEach(replay::apply);
+      }
     }
     findings.addAll(withLeaves(connection, found));
     return new ReplayResult(
@@ -217,7 +227,9 @@ public final class ProjectionCheck {
         compared,
         notYetProjected,
         rows.supply(),
-        rows.holdings());
+        rows.holdings(),
+        movementRows.movements(),
+        movementRows.retirements());
   }
 
   /** {@code projection_position.last_position} of the processor, or null without a row. */

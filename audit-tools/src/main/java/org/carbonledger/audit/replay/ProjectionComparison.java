@@ -154,7 +154,7 @@ final class ProjectionComparison {
     return rows;
   }
 
-  private static void differ(List<String> differences, String column, Object table, Object replay) {
+  static void differ(List<String> differences, String column, Object table, Object replay) {
     if (!Objects.equals(table, replay)) {
       differences.add(column + " is " + table + ", the replay gives " + replay);
     }
@@ -277,8 +277,7 @@ final class ProjectionComparison {
     return "batch_id=" + batchId + ", first_serial=" + first;
   }
 
-  private static Finding finding(
-      String kind, String batchId, String table, String row, String message) {
+  static Finding finding(String kind, String batchId, String table, String row, String message) {
     return new Finding(kind, "batch:" + batchId, null, null, table, row, message);
   }
 }

@@ -14,6 +14,8 @@ package org.carbonledger.audit.replay;
  *     tables
  * @param supplyRowsCompared rows of {@code batch_supply} read
  * @param holdingRowsCompared rows of {@code holding_block} read
+ * @param movementRowsCompared rows of {@code account_movement} read
+ * @param retirementRowsCompared rows of {@code retirement_register} read
  */
 public record ReplayResult(
     long batches,
@@ -22,4 +24,6 @@ public record ReplayResult(
     long eventsCompared,
     long eventsNotYetProjected,
     long supplyRowsCompared,
-    long holdingRowsCompared) {}
+    long holdingRowsCompared,
+    long movementRowsCompared,
+    long retirementRowsCompared) {}

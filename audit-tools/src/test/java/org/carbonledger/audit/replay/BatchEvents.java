@@ -78,22 +78,26 @@ final class BatchEvents {
   StoredEvent retired(
       String batchId, String retirementId, String account, long quantity, String blocks) {
     return event(
-        batchId,
-        "CreditsRetired",
-        "{\"batchId\":\""
-            + batchId
-            + "\",\"retirementId\":\""
-            + retirementId
-            + "\",\"accountId\":\""
-            + account
-            + "\",\"quantity\":"
-            + quantity
-            + ",\"blocks\":"
-            + blocks(blocks)
-            + ",\"beneficiary\":\"Wuhan Marathon 2026 participants\",\"reason\":\"neutral\","
-            + "\"details\":null,\"purpose\":\"VOLUNTARY\",\"consumptionPeriodStart\":null,"
-            + "\"consumptionPeriodEnd\":null,\"jurisdictionOfUse\":\"CN-HB\","
-            + "\"footprintId\":null}");
+        batchId, "CreditsRetired", retiredJson(batchId, retirementId, account, quantity, blocks));
+  }
+
+  /** A retirement's payload, with the claim every retirement of these fixtures makes. */
+  static String retiredJson(
+      String batchId, String retirementId, String account, long quantity, String blocks) {
+    return "{\"batchId\":\""
+        + batchId
+        + "\",\"retirementId\":\""
+        + retirementId
+        + "\",\"accountId\":\""
+        + account
+        + "\",\"quantity\":"
+        + quantity
+        + ",\"blocks\":"
+        + blocks(blocks)
+        + ",\"beneficiary\":\"Wuhan Marathon 2026 participants\",\"reason\":\"neutral\","
+        + "\"details\":null,\"purpose\":\"VOLUNTARY\",\"consumptionPeriodStart\":null,"
+        + "\"consumptionPeriodEnd\":null,\"jurisdictionOfUse\":\"CN-HB\","
+        + "\"footprintId\":null}";
   }
 
   StoredEvent cancelled(

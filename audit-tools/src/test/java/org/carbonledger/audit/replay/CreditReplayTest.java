@@ -3,6 +3,7 @@ package org.carbonledger.audit.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -271,14 +272,83 @@ class CreditReplayTest {
   }
 
   @Test
+  void aRetirementThatDoesNotStateItsBeneficiaryIsMalformedAndMovesNothing() {
+    replay.apply(events.issued(BATCH, "exchange", 1, 100));
+    replay.apply(
+        events.raw(
+            STREAM,
+            "CreditsRetired",
+            BatchEvents.retiredJson(BATCH, "R1", "exchange", 10, "1-10")
+                .replace("\"beneficiary\":\"Wuhan Marathon 2026 participants\",", "")));
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::message)
+        .containsExactly(
+            tuple(
+                "MALFORMED_BATCH_EVENT", "CreditsRetired: \"beneficiary\" is missing or not text"));
+    assertThat(holdings(BATCH)).isEqualTo("1-100 exchange");
+  }
+
+  @Test
+  void aRetirementsClaimIsReadWithItsOptionalFieldsNullWhenAbsent() {
+    replay.apply(events.issued(BATCH, "exchange", 1, 100));
+    String json =
+        BatchEvents.retiredJson(BATCH, "R1", "exchange", 10, "1-10")
+            .replace("\"details\":null,", "")
+            .replace("\"consumptionPeriodStart\":null", "\"consumptionPeriodStart\":\"2026-04-12\"")
+            .replace("\"consumptionPeriodEnd\":null", "\"consumptionPeriodEnd\":\"2026-04-13\"")
+            .replace("\"footprintId\":null", "\"footprintId\":\"FP-1\"");
+
+    CreditReplay.Applied applied =
+        replay.applyBatchEvent(events.raw(STREAM, "CreditsRetired", json));
+
+    assertThat(((BatchChange.Moved) applied.change()).claim())
+        .isEqualTo(
+            new BatchChange.Claim(
+                "Wuhan Marathon 2026 participants",
+                "neutral",
+                null,
+                "VOLUNTARY",
+                LocalDate.of(2026, 4, 12),
+                LocalDate.of(2026, 4, 13),
+                "CN-HB",
+                "FP-1"));
+    assertThat(applied.at()).hasToString(BatchEvents.TIME);
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void aMovementWhoseTimeCannotBeReadIsMalformedButStillMoves() {
+    replay.apply(events.issued(BATCH, "exchange", 1, 100));
+    StoredEvent transfer = events.transferred(BATCH, "T1", "exchange", "acme", 10, "1-10");
+
+    CreditReplay.Applied applied =
+        replay.applyBatchEvent(
+            new StoredEvent(
+                transfer.globalIndex(),
+                transfer.eventIdentifier(),
+                transfer.aggregateIdentifier(),
+                transfer.sequenceNumber(),
+                transfer.payloadType(),
+                "yesterday",
+                transfer.payload()));
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::message)
+        .containsExactly(
+            tuple("MALFORMED_BATCH_EVENT", "time_stamp yesterday is not an ISO-8601 instant"));
+    assertThat(applied.at()).isNull();
+    assertThat(holdings(BATCH)).isEqualTo("1-10 acme, 11-100 exchange");
+  }
+
+  @Test
   void aPayloadStoredInAnotherBatchsStreamIsFound() {
     replay.apply(events.issued(BATCH, "exchange", 1, 100));
     replay.apply(
         events.raw(
             "batch:WH-METRO-B1",
             "CreditsRetired",
-            "{\"batchId\":\"WH-CYCLING-B1\",\"retirementId\":\"R1\",\"accountId\":\"exchange\","
-                + "\"quantity\":1,\"blocks\":[{\"first\":1,\"last\":1}]}"));
+            BatchEvents.retiredJson(BATCH, "R1", "exchange", 1, "1-1")));
 
     assertThat(findings)
         .extracting(Finding::kind, Finding::streamId, Finding::message)

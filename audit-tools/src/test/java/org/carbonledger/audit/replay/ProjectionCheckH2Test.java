@@ -47,7 +47,7 @@ class ProjectionCheckH2Test {
     ReplayResult result = check();
 
     assertThat(findings).isEmpty();
-    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7));
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7, 21, 5));
   }
 
   @Test
@@ -70,6 +70,40 @@ class ProjectionCheckH2Test {
                 "the table differs from the replay: tradable is 27, the replay gives 28;"
                     + " cancelled is 21, the replay gives 20; issued_at is"
                     + " 2026-04-01T08:00:00.124Z, the replay gives 2026-04-01T08:00:00.123Z"));
+  }
+
+  @Test
+  void aRetirementRegisterRowWithAnotherVintageAndAMovementWithAnotherTimeDiffer()
+      throws SQLException {
+    keepAlive
+        .createStatement()
+        .execute(
+            "UPDATE retirement_register SET vintage_end = DATE '2026-06-30'"
+                + " WHERE global_position = 12");
+    keepAlive
+        .createStatement()
+        .execute(
+            "UPDATE account_movement"
+                + " SET occurred_at = TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.124+00'"
+                + " WHERE account_id = 'li-lei' AND global_position = 11");
+
+    check();
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::table, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "account_movement",
+                "account_id=li-lei, global_position=11",
+                "the table differs from the replay: occurred_at is 2026-04-01T08:00:00.124Z, the"
+                    + " replay gives 2026-04-01T08:00:00.123Z"),
+            tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "retirement_register",
+                "global_position=12",
+                "the table differs from the replay: vintage_end is 2026-06-30, the replay gives"
+                    + " 2026-03-31"));
   }
 
   private ReplayResult check() throws SQLException {

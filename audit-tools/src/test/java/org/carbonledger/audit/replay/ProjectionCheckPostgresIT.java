@@ -3,6 +3,7 @@ package org.carbonledger.audit.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,11 +44,11 @@ class ProjectionCheckPostgresIT {
   }
 
   @Test
-  void anUntouchedLedgerGivesNoFindings() throws SQLException {
+  void anUntouchedLedgerGivesNoFindingsInAnyOfTheFourTables() throws SQLException {
     ReplayResult result = check();
 
     assertThat(findings).isEmpty();
-    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7));
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7, 21, 5));
   }
 
   @Test
@@ -149,6 +150,257 @@ class ProjectionCheckPostgresIT {
   }
 
   @Test
+  void aRetirementRegisterRowWithAnotherQuantityAndBeneficiaryDiffers() throws SQLException {
+    execute(
+        "UPDATE retirement_register SET quantity = 14, beneficiary = 'Someone Else'"
+            + " WHERE global_position = 8");
+
+    check();
+
+    assertThat(findings)
+        .containsExactly(
+            new Finding(
+                "PROJECTION_ROW_DIFFERS",
+                CYCLING_STREAM,
+                null,
+                null,
+                "retirement_register",
+                "global_position=8",
+                "the table differs from the replay: quantity is 14, the replay gives 15;"
+                    + " beneficiary is Someone Else, the replay gives Wuhan Marathon 2026"
+                    + " participants"));
+  }
+
+  @Test
+  void aRetirementRegisterRowWithAnotherAccountSerialsAndTimeDiffers() throws SQLException {
+    execute(
+        "UPDATE retirement_register SET account_id = 'acme',"
+            + " serial_numbers = 'WHCI-WH-METRO-20260101-20260331-1-23-24',"
+            + " retired_at = TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.124+00'"
+            + " WHERE global_position = 13");
+
+    check();
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::streamId, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "batch:WH-METRO-B1",
+                "global_position=13",
+                "the table differs from the replay: account_id is acme, the replay gives"
+                    + " marathon-org; serial_numbers is WHCI-WH-METRO-20260101-20260331-1-23-24,"
+                    + " the replay gives WHCI-WH-METRO-20260101-20260331-1-21-22; retired_at is"
+                    + " 2026-04-01T08:00:00.124Z, the replay gives 2026-04-01T08:00:00.123Z"));
+  }
+
+  @Test
+  void aRetirementDeletedFromTheRegisterIsMissing() throws SQLException {
+    execute("DELETE FROM retirement_register WHERE global_position = 13");
+
+    check();
+
+    assertThat(findings)
+        .containsExactly(
+            new Finding(
+                "PROJECTION_ROW_MISSING",
+                "batch:WH-METRO-B1",
+                null,
+                null,
+                "retirement_register",
+                "global_position=13",
+                "the replay has retirement R5 of 2 credits 21-22 of batch WH-METRO-B1 from"
+                    + " marathon-org for Wuhan Marathon 2026 participants but the table has no"
+                    + " such row"));
+  }
+
+  @Test
+  void retirementsInventedInTheRegisterAreUnexpected() throws SQLException {
+    // One claims the serials that event 16 cancelled, one stands where no event is.
+    for (long position : new long[] {16, 99}) {
+      execute(
+          "INSERT INTO retirement_register (global_position, batch_id, retirement_id, project_id,"
+              + " vintage_start, vintage_end, account_id, quantity, serial_blocks,"
+              + " serial_numbers, beneficiary, reason, details, purpose,"
+              + " consumption_period_start, consumption_period_end, jurisdiction_of_use,"
+              + " footprint_id, retired_at, event_identifier) VALUES ("
+              + position
+              + ", 'WH-CYCLING-B1', 'R"
+              + position
+              + "', 'WH-CYCLING', DATE '2026-01-01', DATE '2026-03-31', 'acme', 2, '66-67',"
+              + " 'WHCI-WH-CYCLING-20260101-20260331-1-66-67', 'Acme Ltd', 'neutral', NULL,"
+              + " 'VOLUNTARY', NULL, NULL, 'CN-HB', NULL,"
+              + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 'invented-"
+              + position
+              + "')");
+    }
+
+    check();
+
+    assertThat(findings)
+        .extracting(
+            Finding::kind, Finding::streamId, Finding::table, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                CYCLING_STREAM,
+                "retirement_register",
+                "global_position=16",
+                "the table has retirement R16 of 2 credits 66-67 of batch WH-CYCLING-B1 from acme"
+                    + " for Acme Ltd but the event at global position 16 gives no row of this"
+                    + " table"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                CYCLING_STREAM,
+                "retirement_register",
+                "global_position=99",
+                "the table has retirement R99 of 2 credits 66-67 of batch WH-CYCLING-B1 from acme"
+                    + " for Acme Ltd but no event the projections had handled gives it"));
+  }
+
+  @Test
+  void aRetirementsOptionalClaimIsComparedWithTheRegisterToo() throws SQLException {
+    String claimed =
+        new String(
+                ledger
+                    .events
+                    .retired(MarathonLedger.CYCLING, "R2", "marathon-org", 11, "26-36")
+                    .payload(),
+                StandardCharsets.UTF_8)
+            .replace("\"details\":null", "\"details\":\"start line\"")
+            .replace("\"VOLUNTARY\"", "\"EVENT_NEUTRALITY\"")
+            .replace("\"consumptionPeriodStart\":null", "\"consumptionPeriodStart\":\"2026-04-12\"")
+            .replace("\"consumptionPeriodEnd\":null", "\"consumptionPeriodEnd\":\"2026-04-13\"")
+            .replace("\"footprintId\":null", "\"footprintId\":\"FP-MARATHON\"");
+    try (Connection connection = connect();
+        var update =
+            connection.prepareStatement(
+                "UPDATE domain_event_entry SET payload = ? WHERE global_index = 9")) {
+      update.setBytes(1, claimed.getBytes(StandardCharsets.UTF_8));
+      update.executeUpdate();
+    }
+
+    check();
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "global_position=9",
+                "the table differs from the replay: details is null, the replay gives start line;"
+                    + " purpose is VOLUNTARY, the replay gives EVENT_NEUTRALITY;"
+                    + " consumption_period_start is null, the replay gives 2026-04-12;"
+                    + " consumption_period_end is null, the replay gives 2026-04-13;"
+                    + " footprint_id is null, the replay gives FP-MARATHON"));
+
+    findings.clear();
+    execute(
+        "UPDATE retirement_register SET details = 'start line', purpose = 'EVENT_NEUTRALITY',"
+            + " consumption_period_start = DATE '2026-04-12',"
+            + " consumption_period_end = DATE '2026-04-13', footprint_id = 'FP-MARATHON'"
+            + " WHERE global_position = 9");
+
+    check();
+
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void anAccountMovementWithAnotherQuantityAndSerialsDiffers() throws SQLException {
+    execute(
+        "UPDATE account_movement SET quantity = 50, serial_blocks = '1-50'"
+            + " WHERE account_id = 'marathon-org' AND global_position = 6");
+
+    check();
+
+    assertThat(findings)
+        .containsExactly(
+            new Finding(
+                "PROJECTION_ROW_DIFFERS",
+                CYCLING_STREAM,
+                null,
+                null,
+                "account_movement",
+                "account_id=marathon-org, global_position=6",
+                "the table differs from the replay: quantity is 50, the replay gives 40;"
+                    + " serial_blocks is 1-50, the replay gives 1-40"));
+  }
+
+  @Test
+  void anAccountMovementWithTheCounterpartyAndKindTurnedAroundDiffers() throws SQLException {
+    execute(
+        "UPDATE account_movement SET movement_kind = 'TRANSFER_IN', counterparty_account_id ="
+            + " 'li-lei' WHERE account_id = 'wh-exchange' AND global_position = 14");
+
+    check();
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_DIFFERS",
+                "account_id=wh-exchange, global_position=14",
+                "the table differs from the replay: movement_kind is TRANSFER_IN, the replay"
+                    + " gives TRANSFER_OUT; counterparty_account_id is li-lei, the replay gives"
+                    + " acme"));
+  }
+
+  @Test
+  void aDeletedAccountMovementIsMissing() throws SQLException {
+    execute("DELETE FROM account_movement WHERE account_id = 'acme' AND global_position = 16");
+
+    check();
+
+    assertThat(findings)
+        .containsExactly(
+            new Finding(
+                "PROJECTION_ROW_MISSING",
+                CYCLING_STREAM,
+                null,
+                null,
+                "account_movement",
+                "account_id=acme, global_position=16",
+                "the replay has CANCELLATION C1 of 2 credits 66-67 of batch WH-CYCLING-B1 for"
+                    + " acme but the table has no such row"));
+  }
+
+  @Test
+  void accountMovementsInventedInTheTableAreUnexpected() throws SQLException {
+    // A third account in a transfer, and a movement at the position of an account's event.
+    execute(
+        "INSERT INTO account_movement (account_id, global_position, batch_id, movement_kind,"
+            + " movement_id, quantity, counterparty_account_id, serial_blocks, occurred_at,"
+            + " event_identifier) VALUES"
+            + " ('li-lei', 18, 'WH-CYCLING-B1', 'TRANSFER_IN', 'T5', 5, 'acme', '71-75',"
+            + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 'invented-1'),"
+            + " ('li-lei', 19, 'WH-METRO-B1', 'TRANSFER_IN', 'T7', 3, 'wh-exchange', '31-33',"
+            + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 'invented-2')");
+
+    check();
+
+    assertThat(findings)
+        .extracting(
+            Finding::kind, Finding::streamId, Finding::table, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                CYCLING_STREAM,
+                "account_movement",
+                "account_id=li-lei, global_position=18",
+                "the table has TRANSFER_IN T5 of 5 credits 71-75 of batch WH-CYCLING-B1 for"
+                    + " li-lei but the event at global position 18 gives only account_id=acme,"
+                    + " global_position=18 and account_id=wh-exchange, global_position=18"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-METRO-B1",
+                "account_movement",
+                "account_id=li-lei, global_position=19",
+                "the table has TRANSFER_IN T7 of 3 credits 31-33 of batch WH-METRO-B1 for li-lei"
+                    + " but no event the projections had handled gives it"));
+  }
+
+  @Test
   void aSerialRetiredTwiceByDirectSqlIsFoundAtThatEvent() throws SQLException {
     StoredEvent inserted =
         atSequence(
@@ -231,6 +483,13 @@ class ProjectionCheckPostgresIT {
             tuple("SERIAL_RETIRED_TWICE", CYCLING_STREAM, 7L, 14L, changed.eventIdentifier()),
             tuple("SUPPLY_EQUATION_BROKEN", CYCLING_STREAM, 7L, 14L, changed.eventIdentifier()),
             tuple(
+                "PROJECTION_ROW_DIFFERS",
+                CYCLING_STREAM,
+                null,
+                null,
+                "account_id=acme, global_position=15"),
+            tuple("PROJECTION_ROW_DIFFERS", CYCLING_STREAM, null, null, "global_position=15"),
+            tuple(
                 "PROJECTION_ROW_MISSING",
                 CYCLING_STREAM,
                 null,
@@ -252,7 +511,7 @@ class ProjectionCheckPostgresIT {
     ReplayResult result = check();
 
     assertThat(findings).isEmpty();
-    assertThat(result).isEqualTo(new ReplayResult(2, 16, 19L, 15, 1, 2, 7));
+    assertThat(result).isEqualTo(new ReplayResult(2, 16, 19L, 15, 1, 2, 7, 21, 5));
   }
 
   @Test
@@ -278,7 +537,7 @@ class ProjectionCheckPostgresIT {
     ReplayResult result = check();
 
     assertThat(findings).isEmpty();
-    assertThat(result).isEqualTo(new ReplayResult(2, 16, 21L, 15, 1, 2, 7));
+    assertThat(result).isEqualTo(new ReplayResult(2, 16, 21L, 15, 1, 2, 7, 21, 5));
   }
 
   @Test
@@ -299,6 +558,18 @@ class ProjectionCheckPostgresIT {
     assertThat(findings)
         .extracting(Finding::kind, Finding::table, Finding::row, Finding::message)
         .containsExactly(
+            tuple(
+                "PROJECTION_ROW_MISSING",
+                "account_movement",
+                "account_id=wh-exchange, global_position=20",
+                "the replay has TRANSFER_OUT T9 of 10 credits 91-100 of batch WH-CYCLING-B1 for"
+                    + " wh-exchange but the table has no such row"),
+            tuple(
+                "PROJECTION_ROW_MISSING",
+                "account_movement",
+                "account_id=li-lei, global_position=20",
+                "the replay has TRANSFER_IN T9 of 10 credits 91-100 of batch WH-CYCLING-B1 for"
+                    + " li-lei but the table has no such row"),
             tuple(
                 "PROJECTION_ROW_DIFFERS",
                 "batch_supply",
@@ -322,13 +593,15 @@ class ProjectionCheckPostgresIT {
 
     ReplayResult result = check();
 
-    assertThat(result).isEqualTo(new ReplayResult(2, 15, null, 0, 15, 2, 7));
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, null, 0, 15, 2, 7, 21, 5));
     assertThat(findings)
         .extracting(Finding::kind, Finding::table)
         .containsOnly(
             tuple("PROJECTION_ROW_UNEXPECTED", "batch_supply"),
-            tuple("PROJECTION_ROW_UNEXPECTED", "holding_block"))
-        .hasSize(9);
+            tuple("PROJECTION_ROW_UNEXPECTED", "holding_block"),
+            tuple("PROJECTION_ROW_UNEXPECTED", "account_movement"),
+            tuple("PROJECTION_ROW_UNEXPECTED", "retirement_register"))
+        .hasSize(2 + 7 + MarathonLedger.MOVEMENT_ROWS + MarathonLedger.RETIREMENT_ROWS);
   }
 
   @Test
