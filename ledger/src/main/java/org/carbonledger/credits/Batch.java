@@ -31,8 +31,14 @@ import org.carbonledger.registry.StreamIds;
  * credits goes through this one aggregate, so two concurrent movements can never both take the same
  * serial. Accounts are only read, never locked.
  */
-@Aggregate
+@Aggregate(cache = Batch.CACHE)
 public class Batch {
+
+  /**
+   * The name of the bean that caches batches between commands (ADR 0008), so that a transfer does
+   * not replay its batch's whole history first.
+   */
+  public static final String CACHE = "batchCache";
 
   @AggregateIdentifier private String streamId;
   private String batchId;

@@ -38,6 +38,8 @@ public final class ProjectionProgress {
   @EventHandler(payloadType = Object.class)
   public void on(EventMessage<?> event, TrackingToken token) {
     long position = Projections.position(token);
+    // Every event passes here, so the projections can tell each event's own position.
+    Projections.observe(token, jdbc);
     if (!CurrentUnitOfWork.isStarted()) {
       record(position);
       return;

@@ -1,7 +1,18 @@
 package org.carbonledger.projections;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.carbonledger.store.LedgerTables;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The projections (read models) of the ledger: tables in the ledger's database, written by one
@@ -33,9 +44,9 @@ public final class Projections {
   private Projections() {}
 
   /**
-   * The global position of the event a tracking token was delivered with: the global index of the
-   * event in the event store ({@code GapAwareTrackingToken}, {@code GlobalSequenceTrackingToken},
-   * and a {@code ReplayToken} wrapping either).
+   * The highest global position a tracking token has reached (its {@code position()}), which is the
+   * projections' progress. It is not always the position of the event the token was delivered with:
+   * see {@link #eventPosition}.
    *
    * @throws IllegalStateException without a token or position: projections only run in a streaming
    *     processor
@@ -49,5 +60,94 @@ public final class Projections {
         .position()
         .orElseThrow(
             () -> new IllegalStateException("tracking token " + token + " has no position"));
+  }
+
+  /** Per processor thread and database: the last token seen and the position of its event. */
+  private static final ThreadLocal<Map<DataSource, Seen>> SEEN =
+      ThreadLocal.withInitial(HashMap::new);
+
+  private record Seen(TrackingToken token, long position) {}
+
+  /**
+   * The global position (the {@code global_index} in the event store) of the event being handled,
+   * which keys the rows a projection writes and which the regulator's verifier compares with.
+   *
+   * <p>A {@code GapAwareTrackingToken}'s position is the highest index it has seen, so for an event
+   * that fills a gap (it committed after a later event had already been read) the token's position
+   * is the later event's. Keying rows by it gave two events one position, a duplicate key, and a
+   * processor stuck retrying for good. This method works out the event's own position from the
+   * token before it: the index advanced and no gap closed, so the event is the new highest; or the
+   * index stayed and exactly one gap closed, so the event is that gap. Anything else (the first
+   * event a thread sees, a gap dropped from the token's window) is looked up by the event's
+   * identifier.
+   *
+   * <p>Every event must pass through here (or through {@link #observe}), so that the token before
+   * the next one is known: {@link ProjectionProgress} handles every event and observes it.
+   *
+   * @param token the token the event was delivered with
+   * @param jdbc the projection's database access, for the lookup
+   */
+  public static long eventPosition(TrackingToken token, JdbcTemplate jdbc) {
+    long highest = position(token);
+    DataSource database = jdbc.getDataSource();
+    Map<DataSource, Seen> seen = SEEN.get();
+    Seen before = seen.get(database);
+    if (before != null && before.token().equals(token)) {
+      return before.position();
+    }
+    long own = inferred(unwrap(token), before == null ? null : unwrap(before.token()), highest);
+    if (own < 0) {
+      own = lookUp(jdbc, highest);
+    }
+    seen.put(database, new Seen(token, own));
+    return own;
+  }
+
+  /** Records the token of an event handled without writing rows, for the next inference. */
+  public static void observe(TrackingToken token, JdbcTemplate jdbc) {
+    eventPosition(token, jdbc);
+  }
+
+  /** The event's own position from the token before it, or -1 if it cannot be told. */
+  private static long inferred(TrackingToken now, TrackingToken before, long highest) {
+    if (!(now instanceof GapAwareTrackingToken current)) {
+      // A plain global sequence token advances to every event's own index.
+      return now instanceof GlobalSequenceTrackingToken ? highest : -1;
+    }
+    if (!(before instanceof GapAwareTrackingToken previous)) {
+      return -1;
+    }
+    Set<Long> closed = new TreeSet<>(previous.getGaps());
+    closed.removeAll(current.getGaps());
+    if (closed.isEmpty() && current.getIndex() > previous.getIndex()) {
+      return current.getIndex();
+    }
+    if (closed.size() == 1 && current.getIndex() == previous.getIndex()) {
+      return closed.iterator().next();
+    }
+    return -1;
+  }
+
+  private static TrackingToken unwrap(TrackingToken token) {
+    return token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
+  }
+
+  /**
+   * Looks the event up by its identifier, which the processor's unit of work knows; without one (a
+   * handler called directly, as in some tests) the token's position is the best there is.
+   */
+  private static long lookUp(JdbcTemplate jdbc, long highest) {
+    if (!CurrentUnitOfWork.isStarted()) {
+      return highest;
+    }
+    String identifier = CurrentUnitOfWork.get().getMessage().getIdentifier();
+    List<Long> found =
+        jdbc.queryForList(
+            "SELECT global_index FROM "
+                + LedgerTables.DOMAIN_EVENTS
+                + " WHERE event_identifier = ?",
+            Long.class,
+            identifier);
+    return found.isEmpty() ? highest : found.get(0);
   }
 }

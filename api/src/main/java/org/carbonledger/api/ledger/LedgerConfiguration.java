@@ -4,12 +4,15 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.Repository;
 import org.carbonledger.accounts.AccountCheck;
 import org.carbonledger.accounts.EventSourcedAccountCheck;
+import org.carbonledger.credits.Batch;
 import org.carbonledger.footprints.Footprint;
 import org.carbonledger.footprints.FootprintCoverage;
 import org.carbonledger.footprints.RepositoryFootprintCoverage;
 import org.carbonledger.methodologies.EventSourcedMethodologyCheck;
 import org.carbonledger.methodologies.MethodologyCheck;
 import org.carbonledger.registry.RejectionTranslator;
+import org.carbonledger.store.AggregateCache;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +22,15 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class LedgerConfiguration {
+
+  /**
+   * The batches most recently used, kept between commands (ADR 0008). A batch holds its holdings by
+   * serial block, a few kilobytes for most batches, so a few thousand fit in little memory.
+   */
+  @Bean(Batch.CACHE)
+  AggregateCache batchCache(@Value("${ledger.batch-cache-size:4096}") int size) {
+    return new AggregateCache(size);
+  }
 
   @Bean
   AccountCheck accountCheck(EventStore eventStore) {

@@ -29,7 +29,7 @@ public final class AccountProjection {
 
   @EventHandler
   public void on(AccountOpened event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (lastPosition(event.accountId()) != null) {
       return; // Handled before: a row is only ever inserted by the account's first event.
     }
@@ -74,7 +74,7 @@ public final class AccountProjection {
       String reason,
       EventMessage<?> message,
       TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     Long last = lastPosition(accountId);
     if (last == null) {
       throw new IllegalStateException("account " + accountId + " changed before it was opened");

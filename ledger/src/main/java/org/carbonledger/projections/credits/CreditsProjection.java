@@ -52,7 +52,7 @@ public final class CreditsProjection {
 
   @EventHandler
   public void on(BatchIssued event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     BatchRow existing = batch(event.batchId());
     if (existing != null) {
       if (position <= existing.lastPosition()) {
@@ -104,7 +104,7 @@ public final class CreditsProjection {
 
   @EventHandler
   public void on(CreditsTransferred event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
       return;
     }
@@ -141,7 +141,7 @@ public final class CreditsProjection {
 
   @EventHandler
   public void on(CreditsRetired event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
       return;
     }
@@ -196,7 +196,7 @@ public final class CreditsProjection {
 
   @EventHandler
   public void on(CreditsCancelled event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
       return;
     }

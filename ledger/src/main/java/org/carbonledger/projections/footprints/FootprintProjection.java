@@ -38,7 +38,7 @@ public final class FootprintProjection {
 
   @EventHandler
   public void on(FootprintDeclared event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (row(event.footprintId()) != null) {
       return; // Handled before.
     }
@@ -65,7 +65,7 @@ public final class FootprintProjection {
 
   @EventHandler
   public void on(FootprintCovered event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     FootprintRow footprint = require(event.footprintId());
     if (position <= footprint.lastPosition()) {
       return; // Handled before.
@@ -110,7 +110,7 @@ public final class FootprintProjection {
 
   @EventHandler
   public void on(FootprintNeutralised event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     FootprintRow footprint = require(event.footprintId());
     if (position <= footprint.lastPosition()) {
       return; // Handled before.

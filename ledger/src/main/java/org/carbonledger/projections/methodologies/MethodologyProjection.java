@@ -28,7 +28,7 @@ public final class MethodologyProjection {
 
   @EventHandler
   public void on(MethodologyFiled event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (lastPosition(event.methodologyId()) != null) {
       return; // Handled before.
     }
@@ -50,7 +50,7 @@ public final class MethodologyProjection {
 
   @EventHandler
   public void on(MethodologyApproved event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (alreadyApplied(event.methodologyId(), position)) {
       return;
     }
@@ -67,7 +67,7 @@ public final class MethodologyProjection {
 
   @EventHandler
   public void on(MethodologyWithdrawn event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (alreadyApplied(event.methodologyId(), position)) {
       return;
     }

@@ -30,7 +30,7 @@ public final class ProjectProjection {
 
   @EventHandler
   public void on(ProjectRegistered event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (lastPosition(event.projectId()) != null) {
       return; // Handled before.
     }
@@ -55,7 +55,7 @@ public final class ProjectProjection {
 
   @EventHandler
   public void on(ProjectApproved event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (alreadyApplied(event.projectId(), position)) {
       return;
     }
@@ -81,7 +81,7 @@ public final class ProjectProjection {
 
   @EventHandler
   public void on(BatchIssuanceRecorded event, EventMessage<?> message, TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (alreadyApplied(event.projectId(), position)) {
       return;
     }
@@ -106,7 +106,7 @@ public final class ProjectProjection {
       String reason,
       EventMessage<?> message,
       TrackingToken token) {
-    long position = Projections.position(token);
+    long position = Projections.eventPosition(token, jdbc);
     if (alreadyApplied(projectId, position)) {
       return;
     }
