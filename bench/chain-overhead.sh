@@ -6,8 +6,11 @@
 #   bench/chain-overhead.sh [transfers per run] [clients] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
-./mvnw -q -B -pl api dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath
+# bench/run.sh builds once for all benchmarks and sets BENCH_SKIP_BUILD.
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  ./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
+  ./mvnw -q -B -pl api dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath
+fi
 exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "api/target/test-classes:api/target/classes:$(cat api/target/bench.classpath)" \
   benchmarks.ChainOverheadBenchmark "$@"

@@ -15,9 +15,12 @@
 # samples fall. BENCH_JAVA_OPTS are passed to the benchmark's own JVM (not to the verifier's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
-./mvnw -q -B -pl audit-tools dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath
+# bench/run.sh builds once for all benchmarks and sets BENCH_SKIP_BUILD.
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  ./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
+  ./mvnw -q -B -pl audit-tools dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath
+fi
 exec java -Xmx2g -Dbench.jfr="${BENCH_JFR:-}" ${BENCH_JAVA_OPTS:-} \
   -cp "audit-tools/target/test-classes:audit-tools/target/classes:$(cat audit-tools/target/bench.classpath)" \
   benchmarks.VerifyBenchmark "$@"

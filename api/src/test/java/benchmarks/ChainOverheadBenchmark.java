@@ -1,5 +1,10 @@
 package benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +37,9 @@ import org.springframework.context.annotation.FilterType;
  * idle). Rounds run the three back to back so that drift on a shared machine affects all alike.
  *
  * <p>Run with {@code bench/chain-overhead.sh [transfers] [clients] [rounds]}. This prints figures;
- * it asserts nothing.
+ * it asserts nothing. The figures are also written to {@code
+ * target/bench/parts/chain-overhead-<clients>-clients.json} for {@code bench/run.sh} (system
+ * property {@code bench.parts} for another folder; the format is in docs/performance.md).
  */
 public final class ChainOverheadBenchmark {
 
@@ -106,6 +113,7 @@ public final class ChainOverheadBenchmark {
     // its median is the figure to read.
     report("chained / bare", chained, bare, 0.80);
     report("service / bare", service, bare, 0.80);
+    writeFigures(transfers, clients, rounds, bare, chained, service);
     // Axon keeps a non-daemon janitor thread alive after its contexts close.
     System.exit(0);
   }
@@ -126,6 +134,99 @@ public final class ChainOverheadBenchmark {
         ratio,
         goal,
         ratio >= goal ? "met" : "NOT met");
+  }
+
+  /**
+   * Writes the figures printed above as a part for {@code bench/run.sh}: the median rate of each
+   * mode; the chained and whole-service rates name bare Axon as their limit and carry the median of
+   * the per-round ratios, the figure to read; bare Axon names PostgreSQL's single-row commit rate
+   * with as many connections as there are clients.
+   */
+  private static void writeFigures(
+      int transfers,
+      int clients,
+      int rounds,
+      List<Double> bare,
+      List<Double> chained,
+      List<Double> service)
+      throws Exception {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    String name = "chain-overhead-" + clients + "-clients";
+    ObjectNode part = json.createObjectNode();
+    part.put("benchmark", name);
+    part.put("transfersPerRun", transfers);
+    part.put("clients", clients);
+    part.put("batches", clients * BATCHES_PER_CLIENT);
+    part.put("rounds", rounds);
+    ArrayNode figures = part.putArray("figures");
+    String perClients = clients + (clients == 1 ? "_client" : "_clients");
+    String bareName = "command.bare." + perClients + ".transfers_per_s";
+    String setting =
+        String.format(
+            Locale.ROOT,
+            "%,d transfers per run, %d clients, %d batches, %d rounds, fsync on; median of rounds",
+            transfers,
+            clients,
+            clients * BATCHES_PER_CLIENT,
+            rounds);
+    figure(
+        figures,
+        bareName,
+        bare,
+        null,
+        "pg.commit." + clients + (clients == 1 ? "_connection" : "_connections") + ".commits_per_s",
+        "bare Axon: the same aggregates and event store, no chain; " + setting);
+    figure(
+        figures,
+        "command.chained." + perClients + ".transfers_per_s",
+        chained,
+        bare,
+        bareName,
+        "chained + signed + sequenced, no projections; ratio = median of per-round ratios; "
+            + setting);
+    figure(
+        figures,
+        "command.service." + perClients + ".transfers_per_s",
+        service,
+        bare,
+        bareName,
+        "the whole service (chain, projections, idle web layer); ratio = median of per-round"
+            + " ratios; "
+            + setting);
+    String folder = System.getProperty("bench.parts", "target/bench/parts");
+    Path file = Path.of(folder, name + ".json");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, json.writeValueAsString(part) + "\n", StandardCharsets.UTF_8);
+    System.out.println("figures written to " + file);
+  }
+
+  private static void figure(
+      ArrayNode figures,
+      String name,
+      List<Double> rates,
+      List<Double> bare,
+      String limit,
+      String notes) {
+    ObjectNode figure = figures.addObject();
+    figure.put("name", name);
+    figure.put("value", median(rates));
+    figure.put("unit", "transfers/s");
+    figure.put("limit", limit);
+    ArrayNode perRound = figure.putArray("rounds");
+    rates.forEach(perRound::add);
+    if (bare == null) {
+      figure.putNull("goal");
+    } else {
+      figure.putObject("goal").put("minRatio", 0.80);
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < bare.size(); i++) {
+        ratios.add(rates.get(i) / bare.get(i));
+      }
+      figure.put("ratio", median(ratios));
+      ArrayNode roundRatios = figure.putArray("roundRatios");
+      ratios.forEach(roundRatios::add);
+    }
+    figure.put("notes", notes);
   }
 
   private static double run(TestPostgres postgres, Mode mode, int round, int transfers, int clients)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The whole benchmark suite in one run (docs/performance.md): the machine's limits (JMH
+# micro-benchmarks of Ed25519 and SHA-256 per core; PostgreSQL's durable single-row commits with
+# 1, 8 and 32 connections and its batched rows), then the ledger's own figures (bare Axon, chained
+# and whole-service transfers; the verifier on a synthetic ledger), one after another so that no
+# two compete for the two cores. Prints one table of every figure with its ratio to its limit and
+# the goal where an issue states one, and saves it all to target/bench/results-<UTC time>.json
+# and target/bench/latest.json. Asserts nothing; exits non-zero only if a step failed.
+#
+#   bench/run.sh [--quick]
+#
+# The full run takes 10 to 15 minutes on the 2-core machine (14.5 with the load average at 8 to
+# 26 from other builds), --quick about 5. Sizes can be set:
+#   BENCH_TRANSFERS, BENCH_CLIENTS (a list, e.g. "8 32"), BENCH_ROUNDS  for chain-overhead.sh
+#   BENCH_EVENTS                                                      for verify.sh
+#   BENCH_PG_SECONDS                               seconds per PostgreSQL measurement
+#   BENCH_JMH_OPTS                                 JMH options (e.g. "-f 1 -wi 1 -i 2")
+#   BENCH_JMH_FILTER                               which JMH benchmarks (a regular expression)
+#   BENCH_SKIP_BUILD=1                             use the classes of the previous build
+#   BENCH_JFR=<file>                               record the verifier with Flight Recorder
+# Compare two runs with bench/compare.sh A.json B.json.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+case "${1:-}" in
+  --quick) mode=quick ;;
+  "") ;;
+  *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+esac
+
+if [ "$mode" = quick ]; then
+  transfers=${BENCH_TRANSFERS:-600}
+  clients=${BENCH_CLIENTS:-8}
+  rounds=${BENCH_ROUNDS:-1}
+  events=${BENCH_EVENTS:-50000}
+  pg_seconds=${BENCH_PG_SECONDS:-2}
+  pg_warmup=1
+  jmh_opts=${BENCH_JMH_OPTS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
+else
+  transfers=${BENCH_TRANSFERS:-3000}
+  clients=${BENCH_CLIENTS:-"8 32"}
+  rounds=${BENCH_ROUNDS:-3}
+  events=${BENCH_EVENTS:-1000000}
+  pg_seconds=${BENCH_PG_SECONDS:-10}
+  pg_warmup=2
+  jmh_opts=${BENCH_JMH_OPTS:-}  # the annotations' settings: 1 fork, 2 x 2 s warm-up, 3 x 2 s
+fi
+
+out=target/bench
+parts=$out/parts
+raw=$out/raw
+rm -rf "$parts" "$raw"
+mkdir -p "$parts" "$raw"
+steps=$raw/steps.tsv
+: >"$steps"
+started=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+run_started=$SECONDS
+failed=0
+
+# step NAME COMMAND...: runs one benchmark, its output shown and kept in target/bench/raw/NAME.log,
+# and records its time, exit code and the load average before and after.
+step() {
+  local name=$1
+  shift
+  local load_before began rc
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+  began=$SECONDS
+  echo
+  echo "=== $name: $* ($(date -u +%H:%M:%S) UTC, load $load_before)"
+  "$@" 2>&1 | tee "$raw/$name.log"
+  rc=${PIPESTATUS[0]}
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$((SECONDS - began))" "$rc" "$load_before" \
+    "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")" >>"$steps"
+  if [ "$rc" -ne 0 ]; then
+    echo "=== $name FAILED with exit code $rc (the table shows what the other steps measured)"
+    failed=1
+  fi
+  return "$rc"
+}
+
+# One reactor build of every module, without installing anything into ~/.m2: each module's class
+# path (siblings as the jars just built) goes to <module>/target/bench.classpath.
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  step build ./mvnw -q -B package dependency:build-classpath -DskipTests \
+    -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath \
+    || exit 1
+fi
+export BENCH_SKIP_BUILD=1
+bench_cp="bench/target/classes:$(cat bench/target/bench.classpath)"
+
+# shellcheck disable=SC2086 # the options are words
+step crypto-limits java -cp "$bench_cp" org.openjdk.jmh.Main $jmh_opts -rf json \
+  -rff "$raw/jmh.json" ${BENCH_JMH_FILTER:-} \
+  && python3 bench/figures.py jmh "$raw/jmh.json" "$parts"
+
+step postgres-limits java -Xmx1g -cp "$bench_cp" org.carbonledger.bench.PostgresLimits \
+  "$pg_seconds" "$pg_warmup"
+
+for n in $clients; do
+  step "chain-overhead-$n" bench/chain-overhead.sh "$transfers" "$n" "$rounds"
+done
+
+step verify env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Dbench.out=$raw/verify-benchmark.json" \
+  bench/verify.sh "$events"
+# Its figures are written even when the verifier fails; they say so.
+if [ -f "$raw/verify-benchmark.json" ]; then
+  python3 bench/figures.py verify "$raw/verify-benchmark.json" "$parts"
+fi
+
+python3 bench/figures.py report --mode "$mode" --parts "$parts" --out "$out" \
+  --expected bench/expected-figures.json --steps "$steps" --started "$started" --stamp "$stamp"
+elapsed=$((SECONDS - run_started))
+echo "The whole run took $((elapsed / 60)) min $((elapsed % 60)) s."
+if [ "$elapsed" -gt 900 ]; then
+  echo "That is over the 15 minutes the suite should take: use smaller sizes (see bench/run.sh)."
+fi
+exit "$failed"
