@@ -71,8 +71,6 @@ final class BatchState {
   /** {@code held - tradable()} when the supply equation was last reported broken; 0 before. */
   long reportedImbalance;
 
-  boolean supplyCompared;
-
   BatchState(Issued issued, Instant issuedAt, long issuedPosition, String eventIdentifier) {
     this.issued = issued;
     this.issuedAt = issuedAt;

@@ -19,8 +19,8 @@ import org.carbonledger.audit.replay.BatchState.Place;
 import org.carbonledger.audit.verify.Finding;
 
 /**
- * Replays the stored batch events, in global order, into every batch's holdings and supply, and
- * checks the domain's invariants (docs/spec/01-domain.md §1.8) at every event:
+ * Replays stored batch events into their batches' holdings and supply, and checks the domain's
+ * invariants (docs/spec/01-domain.md §1.8) at every event:
  *
  * <ul>
  *   <li>a movement takes exactly its listed blocks from the account it names, which must hold them
@@ -38,6 +38,11 @@ import org.carbonledger.audit.verify.Finding;
  * replay goes on with every serial in one place, as the ledger would have kept it, while the
  * quantities count what the events state (as {@code batch_supply} does), so the supply equation
  * shows the difference.
+ *
+ * <p>A batch's events must arrive in their stream's order; events of different batches may come in
+ * any order, because no invariant of one batch depends on another's events (docs/adr/0004). {@link
+ * ProjectionCheck} therefore replays one batch at a time and {@link #release releases} each batch's
+ * state before the next, so that the replay holds one batch, not the ledger.
  */
 final class CreditReplay {
 
@@ -47,6 +52,7 @@ final class CreditReplay {
   private final Map<String, String> accounts = new HashMap<>();
   private final Consumer<Finding> findings;
   private long events;
+  private int mostBatchesHeld;
 
   CreditReplay(Consumer<Finding> findings) {
     this.findings = findings;
@@ -59,6 +65,26 @@ final class CreditReplay {
 
   Collection<BatchState> batches() {
     return batches.values();
+  }
+
+  /**
+   * Drops a batch's state once nothing more of it will be replayed. When no batch is held any more,
+   * the account ids shared by the states are dropped too: they were kept only so that the blocks of
+   * one account share one string.
+   */
+  void release(String batchId) {
+    batches.remove(batchId);
+    if (batches.isEmpty()) {
+      accounts.clear();
+    }
+  }
+
+  /**
+   * The most batch states held at once so far. {@link ProjectionCheck} keeps it at 1, which is what
+   * bounds its memory; a test pins that.
+   */
+  int mostBatchesHeld() {
+    return mostBatchesHeld;
   }
 
   /** How many batch events were applied (or found malformed) so far. */
@@ -176,6 +202,7 @@ final class CreditReplay {
     BatchState batch = new BatchState(kept, issuedAt, event.globalIndex(), event.eventIdentifier());
     batch.give(kept.accountId(), kept.serials().first(), kept.serials().last());
     batches.put(kept.batchId(), batch);
+    mostBatchesHeld = Math.max(mostBatchesHeld, batches.size());
     checkSupply(event, batch);
     return new Applied(event, kept, batch, issuedAt);
   }

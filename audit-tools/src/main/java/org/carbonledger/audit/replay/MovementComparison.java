@@ -9,7 +9,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.carbonledger.audit.replay.BatchChange.Claim;
@@ -26,15 +28,25 @@ import org.carbonledger.audit.verify.Finding;
  *
  * <p>Unlike supply and holdings, these rows are not state the replay keeps: there is one for every
  * movement, so they grow with the ledger, and neither the table nor the replay's rows are ever held
- * whole. Both tables are read through cursors in global position order, the order in which the
- * replay sees the events, and compared merge-style: {@link #expect} is called for every event the
- * projections had handled, in global order, and compares the rows at its position with the rows the
- * event gives (at most two); table rows at positions before it that no event claimed are reported
- * as unexpected on the way. Memory holds one event's rows.
+ * whole. The comparison runs one batch at a time, as the replay does: {@link #start} names the
+ * batch, {@link #expect} is called for each of its events that the projections had handled, and
+ * {@link #finish} ends it. Both tables are read through cursors over that batch's rows ({@code
+ * WHERE batch_id = ?}) in global position order and compared merge-style: each event's rows (at
+ * most two) are compared with the table's rows at its position. Memory holds one event's rows, and
+ * the rows no event has claimed yet, which are findings.
+ *
+ * <p>A table row whose position the cursor passes without an event claiming it is kept until the
+ * batch's comparison ends ({@link #finish}), not reported at once: in a store the ledger wrote, a
+ * stream's sequence order (in which the replay sees its events) is also its global order, but in
+ * one whose sequence numbers were rewritten an event can come after a higher position, and it still
+ * claims its rows. So which rows are missing or unexpected depends on the positions alone, never on
+ * the order of the events.
  *
  * <p>{@code account_movement} is read ordered by position alone, not by its key: its rows of one
- * position (at most two, one per account, for a sound table) are matched to the event's by account,
- * so the database's collation of account ids does not matter.
+ * position (at most two, one per account, for a sound table) are matched to the event's by account
+ * in Java, so the database's collation of account ids does not matter. Rows of batch ids that no
+ * event stream has are found at the end by one anti-join per table ({@link
+ * #compareBatchesWithoutEvents}).
  */
 final class MovementComparison implements AutoCloseable {
 
@@ -46,37 +58,60 @@ final class MovementComparison implements AutoCloseable {
 
   private static final DateTimeFormatter LABEL_DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
+  private static final String MOVEMENT_COLUMNS =
+      "SELECT account_id, global_position, batch_id, movement_kind, movement_id, quantity,"
+          + " counterparty_account_id, serial_blocks, occurred_at, event_identifier"
+          + " FROM account_movement";
+
+  private static final String RETIREMENT_COLUMNS =
+      "SELECT global_position, batch_id, retirement_id, project_id, vintage_start, vintage_end,"
+          + " account_id, quantity, serial_blocks, serial_numbers, beneficiary, reason, details,"
+          + " purpose, consumption_period_start, consumption_period_end, jurisdiction_of_use,"
+          + " footprint_id, retired_at, event_identifier FROM retirement_register";
+
+  /** Why a row that no event of its batch claimed is unexpected. */
+  private static final String UNCLAIMED = "no event the projections had handled gives it";
+
+  private final Connection connection;
   private final Consumer<Finding> findings;
   private final Table<Movement> movements;
   private final Table<Retirement> register;
 
   MovementComparison(Connection connection, Consumer<Finding> findings) {
+    this.connection = connection;
     this.findings = findings;
+    // The index account_movement_batch (batch_id, global_position) finds the batch's rows in this
+    // order; the database may still prefer to fetch them by bitmap and sort that one batch's rows.
     this.movements =
         new Table<>(
             connection,
             ACCOUNT_MOVEMENT,
-            "SELECT account_id, global_position, batch_id, movement_kind, movement_id, quantity,"
-                + " counterparty_account_id, serial_blocks, occurred_at, event_identifier"
-                + " FROM account_movement ORDER BY global_position",
+            MOVEMENT_COLUMNS + " WHERE batch_id = ? ORDER BY global_position",
             MovementComparison::movement);
+    // The unique key (batch_id, retirement_id) finds the batch's rows; the database sorts them by
+    // position (docs/spec/04-projections.md §4.4).
     this.register =
         new Table<>(
             connection,
             RETIREMENT_REGISTER,
-            "SELECT global_position, batch_id, retirement_id, project_id, vintage_start,"
-                + " vintage_end, account_id, quantity, serial_blocks, serial_numbers, beneficiary,"
-                + " reason, details, purpose, consumption_period_start, consumption_period_end,"
-                + " jurisdiction_of_use, footprint_id, retired_at, event_identifier"
-                + " FROM retirement_register ORDER BY global_position",
+            RETIREMENT_COLUMNS + " WHERE batch_id = ? ORDER BY global_position",
             MovementComparison::retirement);
   }
 
+  Rows rows() {
+    return new Rows(movements.read, register.read);
+  }
+
+  /** Starts the comparison of one batch's rows; the previous batch must be finished. */
+  void start(String batchId) {
+    movements.start(batchId);
+    register.start(batchId);
+  }
+
   /**
-   * Compares the rows at one position the projections had handled with what its event gives. Rows
-   * of both tables at earlier positions that were not compared yet are unexpected.
+   * Compares the rows at one position the projections had handled with what its event gives.
    *
-   * @param position the event's global position; higher than at the previous call
+   * @param position the event's global position; an event of the batch that {@link #start} named
    * @param applied what the replay made of the event; null when it could not apply it, so that the
    *     event gives no row
    */
@@ -108,14 +143,46 @@ final class MovementComparison implements AutoCloseable {
   }
 
   /**
-   * Ends the comparison: every row not compared yet, at or after the last position handed to {@link
-   * #expect}, is unexpected; then the cursors are closed.
+   * Ends the batch's comparison: every row of it that no event claimed is unexpected, in position
+   * order, those of {@code account_movement} first; then the cursors are closed.
    */
-  Rows finish() throws SQLException {
+  void finish() throws SQLException {
     drain(movements);
     drain(register);
-    close();
-    return new Rows(movements.read, register.read);
+  }
+
+  /**
+   * Reports every row of a batch id that has no event stream, which no batch's comparison read, in
+   * position order: those of {@code account_movement} first.
+   */
+  void compareBatchesWithoutEvents() throws SQLException {
+    orphans(
+        ACCOUNT_MOVEMENT,
+        MOVEMENT_COLUMNS
+            + ProjectionComparison.withoutEventStream(ACCOUNT_MOVEMENT)
+            + " ORDER BY t.global_position",
+        MovementComparison::movement,
+        movements);
+    orphans(
+        RETIREMENT_REGISTER,
+        RETIREMENT_COLUMNS
+            + ProjectionComparison.withoutEventStream(RETIREMENT_REGISTER)
+            + " ORDER BY t.global_position",
+        MovementComparison::retirement,
+        register);
+  }
+
+  private <R extends Row<R>> void orphans(String name, String sql, Reader<R> reader, Table<R> table)
+      throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          table.read++;
+          unexpected(name, reader.read(rows), UNCLAIMED);
+        }
+      }
+    }
   }
 
   @Override
@@ -150,29 +217,38 @@ final class MovementComparison implements AutoCloseable {
   }
 
   /**
-   * Reports the table's rows before {@code position} as unexpected, then matches its rows at {@code
-   * position} with {@code expected}: a match is compared column by column, a row without one is
-   * unexpected, and an expected row the table lacks is missing.
+   * Sets the table's rows before {@code position} aside as unclaimed, then matches its rows at
+   * {@code position} (also those set aside earlier, when the event comes after a higher position)
+   * with {@code expected}: a match is compared column by column, a row without one is unexpected,
+   * and an expected row the table lacks is missing.
    */
   private <R extends Row<R>> void merge(Table<R> table, long position, List<R> expected)
       throws SQLException {
     R row;
     while ((row = table.current()) != null && row.position() < position) {
-      unexpected(table, row, "no event the projections had handled gives it");
+      table.setAside(row);
       table.next();
     }
-    boolean[] matched = new boolean[expected.size()];
+    List<R> found = table.takeAside(position);
     while ((row = table.current()) != null && row.position() == position) {
+      found.add(row);
+      table.next();
+    }
+    // The database returns the rows of one position in no defined order; sorted by key in Java,
+    // their findings come in the same order on every database.
+    found.sort(Comparator.comparing(R::key));
+    boolean[] matched = new boolean[expected.size()];
+    for (R tableRow : found) {
       int match = -1;
       for (int i = 0; i < expected.size() && match < 0; i++) {
-        if (row.sameKey(expected.get(i))) {
+        if (tableRow.sameKey(expected.get(i))) {
           match = i;
         }
       }
       if (match < 0) {
         unexpected(
-            table,
-            row,
+            table.name,
+            tableRow,
             expected.isEmpty()
                 ? "the event at global position " + position + " gives no row of this table"
                 : "the event at global position "
@@ -180,21 +256,21 @@ final class MovementComparison implements AutoCloseable {
                     + " gives only "
                     + expected.stream().map(Row::key).collect(Collectors.joining(" and ")));
       } else if (matched[match]) {
-        unexpected(table, row, "the replay has that row once, and the table already had it");
+        unexpected(
+            table.name, tableRow, "the replay has that row once, and the table already had it");
       } else {
         matched[match] = true;
-        List<String> differences = row.differences(expected.get(match));
+        List<String> differences = tableRow.differences(expected.get(match));
         if (!differences.isEmpty()) {
           findings.accept(
               ProjectionComparison.finding(
                   ProjectionCheck.PROJECTION_ROW_DIFFERS,
                   expected.get(match).batchId(),
                   table.name,
-                  row.key(),
+                  tableRow.key(),
                   "the table differs from the replay: " + String.join("; ", differences)));
         }
       }
-      table.next();
     }
     for (int i = 0; i < expected.size(); i++) {
       if (!matched[i]) {
@@ -210,21 +286,31 @@ final class MovementComparison implements AutoCloseable {
     }
   }
 
-  /** Reports every row not compared yet as unexpected. */
+  /**
+   * Reports the batch's rows that no event claimed as unexpected: those set aside, then those the
+   * cursor has not reached (all at higher positions), and closes the cursor.
+   */
   private <R extends Row<R>> void drain(Table<R> table) throws SQLException {
+    for (List<R> rows : table.aside.values()) {
+      for (R row : rows) {
+        unexpected(table.name, row, UNCLAIMED);
+      }
+    }
+    table.aside.clear();
     R row;
     while ((row = table.current()) != null) {
-      unexpected(table, row, "no event the projections had handled gives it");
+      unexpected(table.name, row, UNCLAIMED);
       table.next();
     }
+    table.closeBatch();
   }
 
-  private void unexpected(Table<?> table, Row<?> row, String why) {
+  private void unexpected(String table, Row<?> row, String why) {
     findings.accept(
         ProjectionComparison.finding(
             ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
             row.batchId(),
-            table.name,
+            table,
             row.key(),
             "the table has " + row.describe() + " but " + why));
   }
@@ -235,15 +321,21 @@ final class MovementComparison implements AutoCloseable {
   }
 
   /**
-   * One table read through a cursor in global position order, opened at the first look: the
-   * comparison runs inside the check's transaction, beside the cursor over the events.
+   * One table's rows of one batch, read through a cursor in global position order. The statement is
+   * prepared once and run again for every batch; its cursor is opened at the batch's first look,
+   * inside the check's transaction, beside the cursor over the events.
    */
   private static final class Table<R extends Row<R>> {
     final String name;
     private final Connection connection;
     private final String sql;
     private final Reader<R> reader;
+
+    /** The batch's rows the cursor passed that no event has claimed yet, by position. */
+    final TreeMap<Long, List<R>> aside = new TreeMap<>();
+
     private PreparedStatement query;
+    private String batchId;
     private ResultSet rows;
     private R current;
     private boolean ended;
@@ -256,12 +348,22 @@ final class MovementComparison implements AutoCloseable {
       this.reader = reader;
     }
 
-    /** The row not compared yet with the lowest position, or null after the last. */
+    /** Makes the next cursor read this batch's rows. */
+    void start(String batchId) {
+      this.batchId = batchId;
+      this.current = null;
+      this.ended = false;
+    }
+
+    /** The batch's row not compared yet with the lowest position, or null after the last. */
     R current() throws SQLException {
       if (current == null && !ended) {
         if (rows == null) {
-          query = connection.prepareStatement(sql);
-          query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+          if (query == null) {
+            query = connection.prepareStatement(sql);
+            query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+          }
+          query.setString(1, batchId);
           rows = query.executeQuery();
         }
         if (rows.next()) {
@@ -269,7 +371,7 @@ final class MovementComparison implements AutoCloseable {
           read++;
         } else {
           ended = true;
-          close();
+          closeCursor();
         }
       }
       return current;
@@ -280,13 +382,37 @@ final class MovementComparison implements AutoCloseable {
       current = null;
     }
 
-    void close() throws SQLException {
-      try (PreparedStatement closing = query) {
+    void setAside(R row) {
+      aside.computeIfAbsent(row.position(), p -> new ArrayList<>(2)).add(row);
+    }
+
+    /** The rows set aside at a position, no longer set aside; a list the caller may add to. */
+    List<R> takeAside(long position) {
+      List<R> taken = aside.remove(position);
+      return taken == null ? new ArrayList<>(2) : taken;
+    }
+
+    private void closeCursor() throws SQLException {
+      try {
         if (rows != null) {
           rows.close();
         }
       } finally {
         rows = null;
+      }
+    }
+
+    /** Closes the batch's cursor (the statement stays prepared for the next batch). */
+    void closeBatch() throws SQLException {
+      current = null;
+      ended = true;
+      closeCursor();
+    }
+
+    void close() throws SQLException {
+      try (PreparedStatement closing = query) {
+        closeCursor();
+      } finally {
         query = null;
       }
     }

@@ -38,11 +38,19 @@ import org.carbonledger.audit.verify.Finding;
  *
  * <p>Everything is read in one transaction at {@code REPEATABLE READ}, a snapshot on PostgreSQL and
  * H2, so that the events, the position and the tables are seen at one instant while the ledger
- * keeps writing. The events are streamed in global order through a cursor. The two movement tables
- * are streamed beside them in global position order and compared event by event, merge-style; the
- * supply and holdings are compared with the replayed state when the stream passes the position.
- * Memory holds the replayed state (proportional to the batches and to how fragmented their holdings
- * are) and one event's rows, never the events or the movement tables.
+ * keeps writing.
+ *
+ * <p><b>One batch at a time.</b> The batch is the consistency boundary (docs/adr/0004): no
+ * invariant and no projection row of one batch depends on another batch's events. The events are
+ * therefore streamed through a cursor ordered by stream and sequence number (the order of the event
+ * store's unique index on {@code (aggregate_identifier, sequence_number)}; whether the database
+ * walks that index or sorts, it does so on its side), and each batch is replayed, compared with its
+ * rows of the four tables (read {@code WHERE batch_id = ?}) and dropped before the next. Memory
+ * holds one batch's replayed state (proportional to how fragmented its serials are), one event's
+ * rows and the findings; never the events, the tables, or the other batches. Rows of batch ids that
+ * have no event stream at all are found at the end by an anti-join in the database. Because every
+ * comparison is an equality on the batch id, the database's collation of ids never has to agree
+ * with Java's.
  */
 public final class ProjectionCheck {
 
@@ -94,6 +102,20 @@ public final class ProjectionCheck {
   static final int FETCH_SIZE = 2_000;
   static final int PROGRESS_EVERY = 10_000;
 
+  private static final String BATCH_STREAM = "batch:";
+
+  /**
+   * The batch events, grouped by stream and in each stream's order. The unique index on {@code
+   * (aggregate_identifier, sequence_number)} has this order, but the heap is in global order, so
+   * walking the index costs a random read per event: PostgreSQL's planner rightly prefers to scan
+   * the table and sort the batch events on its own disk (docs/spec/04-projections.md §4.4). Either
+   * way the verifier receives them through a cursor, a fetch at a time.
+   */
+  private static final String EVENTS_BY_BATCH =
+      "SELECT global_index, event_identifier, aggregate_identifier, sequence_number, payload_type,"
+          + " time_stamp, payload FROM domain_event_entry WHERE aggregate_identifier LIKE 'batch:%'"
+          + " ORDER BY aggregate_identifier, sequence_number";
+
   /** The processor that writes the projections and {@code projection_position}. */
   static final String PROCESSOR = "projections";
 
@@ -134,7 +156,7 @@ public final class ProjectionCheck {
     try {
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
-        return run(connection, findings, progress);
+        return run(connection, findings, progress).result();
       } finally {
         connection.rollback();
         connection.setTransactionIsolation(isolation);
@@ -151,85 +173,180 @@ public final class ProjectionCheck {
    */
   public static ReplayResult checkInCurrentTransaction(
       Connection connection, List<Finding> findings, LongConsumer progress) throws SQLException {
+    return run(connection, findings, progress).result();
+  }
+
+  /**
+   * What one run read, and the most batch states its replay held at once: 1 (or 0 without batches),
+   * which is what bounds its memory; a test pins it.
+   */
+  record Run(ReplayResult result, int mostBatchesHeld) {}
+
+  /** {@link #checkInCurrentTransaction}, saying also how many batches it held at once. */
+  static Run runInCurrentTransaction(
+      Connection connection, List<Finding> findings, LongConsumer progress) throws SQLException {
     return run(connection, findings, progress);
   }
 
-  private static ReplayResult run(
-      Connection connection, List<Finding> findings, LongConsumer progress) throws SQLException {
+  private static Run run(Connection connection, List<Finding> findings, LongConsumer progress)
+      throws SQLException {
     Long position = projectionPosition(connection);
     Set<Long> gaps = position == null ? Set.of() : pendingGaps(connection, position);
     List<Finding> found = new ArrayList<>();
     CreditReplay replay = new CreditReplay(found::add);
-    ProjectionComparison comparison = new ProjectionComparison(connection, replay, found::add);
-    List<StoredEvent> late = new ArrayList<>();
-    ProjectionComparison.Rows rows = null;
-    MovementComparison.Rows movementRows = null;
-    long compared = 0;
-    long notYetProjected = 0;
-    try (MovementComparison movements = new MovementComparison(connection, found::add);
-        PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT global_index, event_identifier, aggregate_identifier, sequence_number,"
-                    + " payload_type, time_stamp, payload FROM domain_event_entry"
-                    + " WHERE aggregate_identifier LIKE 'batch:%' ORDER BY global_index")) {
+    ReplayResult result;
+    try (ProjectionComparison state = new ProjectionComparison(connection, found::add);
+        MovementComparison movements = new MovementComparison(connection, found::add);
+        PreparedStatement query = connection.prepareStatement(EVENTS_BY_BATCH)) {
       query.setFetchSize(FETCH_SIZE);
+      BatchByBatch pass = new BatchByBatch(position, gaps, replay, state, movements, progress);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           String aggregate = row.getString(3);
+          if (!aggregate.startsWith(BATCH_STREAM)) {
+            // LIKE selected only batch streams, unless the database's LIKE ignores case.
+            continue;
+          }
+          pass.stream(aggregate);
           String payloadType = row.getString(5);
-          if (!CreditReplay.isBatchEvent(aggregate, payloadType)) {
-            continue;
-          }
-          StoredEvent event =
-              new StoredEvent(
-                  row.getLong(1),
-                  row.getString(2),
-                  aggregate,
-                  row.getLong(4),
-                  payloadType,
-                  row.getString(6),
-                  row.getBytes(7));
-          if (rows == null && (position == null || event.globalIndex() > position)) {
-            movementRows = movements.finish();
-            rows = comparison.compare();
-            late.forEach(replay::apply);
-            late.clear();
-          }
-          if (rows == null && gaps.contains(event.globalIndex())) {
-            late.add(event); // Committed late: applied after the comparison.
-            notYetProjected++;
-            continue;
-          }
-          if (rows == null) {
-            compared++;
-            // The movement tables are compared event by event, as the replay passes them.
-            movements.expect(event.globalIndex(), replay.applyBatchEvent(event));
-          } else {
-            notYetProjected++;
-            replay.apply(event);
-          }
-          if (replay.events() % PROGRESS_EVERY == 0) {
-            progress.accept(replay.events());
+          if (CreditReplay.isBatchEvent(aggregate, payloadType)) {
+            pass.event(
+                new StoredEvent(
+                    row.getLong(1),
+                    row.getString(2),
+                    aggregate,
+                    row.getLong(4),
+                    payloadType,
+                    row.getString(6),
+                    row.getBytes(7)));
           }
         }
       }
-      if (rows == null) {
-        movementRows = movements.finish();
-        rows = comparison.compare();
-        late.forEach(replay::apply);
-      }
+      pass.finishBatch();
+      movements.compareBatchesWithoutEvents();
+      state.compareBatchesWithoutEvents();
+      MovementComparison.Rows movementRows = movements.rows();
+      ProjectionComparison.Rows stateRows = state.rows();
+      result =
+          new ReplayResult(
+              pass.batches,
+              replay.events(),
+              position,
+              pass.compared,
+              pass.notYetProjected,
+              stateRows.supply(),
+              stateRows.holdings(),
+              movementRows.movements(),
+              movementRows.retirements());
     }
     findings.addAll(withLeaves(connection, found));
-    return new ReplayResult(
-        replay.batches().size(),
-        replay.events(),
-        position,
-        compared,
-        notYetProjected,
-        rows.supply(),
-        rows.holdings(),
-        movementRows.movements(),
-        movementRows.retirements());
+    return new Run(result, replay.mostBatchesHeld());
+  }
+
+  /**
+   * The replay of one batch after another: each batch's events in its stream's order, its tables
+   * compared once the replay has applied the events the projections had handled, and its state
+   * dropped at the end of its stream.
+   *
+   * <p>A batch's tables are compared at its first event the projections had not handled (above
+   * their position, or a gap of their token), or at the end of its stream. In a store the ledger
+   * wrote, every handled event of a stream comes before the unhandled ones: a stream's next event
+   * is appended only after its previous one committed, so its global position is higher, and the
+   * processor never handles an event while an earlier one of its stream is still pending. The state
+   * compared is therefore the state after exactly the handled events. Should a rewritten store put
+   * a handled event after an unhandled one in its stream, that event is replayed for the invariants
+   * but counted, and compared, as not projected yet.
+   */
+  private static final class BatchByBatch {
+    private final Long position;
+    private final Set<Long> gaps;
+    private final CreditReplay replay;
+    private final ProjectionComparison state;
+    private final MovementComparison movements;
+    private final LongConsumer progress;
+    long batches;
+    long compared;
+    long notYetProjected;
+
+    /** The stream being replayed, its batch id, and whether its tables were compared yet. */
+    private String stream;
+
+    private String batchId;
+    private boolean tablesCompared;
+
+    BatchByBatch(
+        Long position,
+        Set<Long> gaps,
+        CreditReplay replay,
+        ProjectionComparison state,
+        MovementComparison movements,
+        LongConsumer progress) {
+      this.position = position;
+      this.gaps = gaps;
+      this.replay = replay;
+      this.state = state;
+      this.movements = movements;
+      this.progress = progress;
+    }
+
+    /** Moves on to this stream, finishing the previous batch first when it is another stream. */
+    void stream(String aggregate) throws SQLException {
+      if (aggregate.equals(stream)) {
+        return;
+      }
+      finishBatch();
+      stream = aggregate;
+      batchId = aggregate.substring(BATCH_STREAM.length());
+      tablesCompared = false;
+      movements.start(batchId);
+    }
+
+    /** Replays one batch event of the current stream, comparing it if it was projected. */
+    void event(StoredEvent event) throws SQLException {
+      if (!tablesCompared && projected(event.globalIndex())) {
+        compared++;
+        // The movement tables are compared event by event, as the replay passes them.
+        movements.expect(event.globalIndex(), replay.applyBatchEvent(event));
+      } else {
+        compareTables();
+        notYetProjected++;
+        replay.applyBatchEvent(event);
+      }
+      if (replay.events() % PROGRESS_EVERY == 0) {
+        progress.accept(replay.events());
+      }
+    }
+
+    /** Ends the current batch, if any: its tables compared, its state dropped. */
+    void finishBatch() throws SQLException {
+      if (stream == null) {
+        return;
+      }
+      compareTables();
+      if (replay.batch(batchId) != null) {
+        batches++;
+      }
+      replay.release(batchId);
+      stream = null;
+    }
+
+    /** Whether the projections had handled the event at this position. */
+    private boolean projected(long globalIndex) {
+      return position != null && globalIndex <= position && !gaps.contains(globalIndex);
+    }
+
+    /**
+     * Compares the batch's tables with its state now, once: the movement rows no event claimed,
+     * then supply and holdings.
+     */
+    private void compareTables() throws SQLException {
+      if (tablesCompared) {
+        return;
+      }
+      tablesCompared = true;
+      movements.finish();
+      state.compare(batchId, replay.batch(batchId));
+    }
   }
 
   /** {@code projection_position.last_position} of the processor, or null without a row. */

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,14 +16,18 @@ import org.carbonledger.audit.replay.BatchState.Held;
 import org.carbonledger.audit.verify.Finding;
 
 /**
- * Compares the replayed batches with {@code batch_supply} and {@code holding_block} row by row
+ * Compares replayed batches with {@code batch_supply} and {@code holding_block} row by row
  * (docs/spec/04-projections.md §4.2.5 and §4.2.6): a row the replay expects but the table lacks, a
  * row the table has but the replay does not expect, and a row whose values differ.
  *
- * <p>Both tables are streamed in key order and each row is looked up in the replay's state, so the
- * comparison holds no more than that state.
+ * <p>It compares one batch at a time, with the rows that the table has for that batch id ({@link
+ * #compare}): {@code batch_supply} by its primary key, {@code holding_block} by the leading column
+ * of its primary key, in serial order. The batch's replayed state is all it needs, so the replay
+ * can drop that state before the next batch. Rows of batch ids that no event stream has are found
+ * at the end by one query each that leaves them to the database ({@link
+ * #compareBatchesWithoutEvents}), never by collecting the ids of the batches compared.
  */
-final class ProjectionComparison {
+final class ProjectionComparison implements AutoCloseable {
 
   static final String BATCH_SUPPLY = "batch_supply";
   static final String HOLDING_BLOCK = "holding_block";
@@ -32,126 +35,196 @@ final class ProjectionComparison {
   /** Rows read from each table. */
   record Rows(long supply, long holdings) {}
 
-  private final Connection connection;
-  private final CreditReplay replay;
-  private final Consumer<Finding> findings;
+  /**
+   * The condition that a row of {@code table} (alias {@code t}) belongs to a batch id that has no
+   * event stream: the anti-join that finds the rows no batch's comparison read. Each distinct batch
+   * id of the table is looked up once by the leading column of the event store's unique index on
+   * {@code (aggregate_identifier, sequence_number)}; on PostgreSQL that is several times cheaper
+   * than an anti-join per row, which hashes the identifiers of the whole event store
+   * (docs/spec/04-projections.md §4.4).
+   */
+  static String withoutEventStream(String table) {
+    return " t WHERE t.batch_id IN (SELECT d.batch_id FROM (SELECT DISTINCT batch_id FROM "
+        + table
+        + ") d WHERE NOT EXISTS (SELECT 1 FROM domain_event_entry e"
+        + " WHERE e.aggregate_identifier = 'batch:' || d.batch_id))";
+  }
 
-  ProjectionComparison(Connection connection, CreditReplay replay, Consumer<Finding> findings) {
+  private static final String SUPPLY_COLUMNS =
+      "SELECT batch_id, project_id, batch_sequence, vintage_start, vintage_end,"
+          + " verification_report_id, verifier, serial_prefix, first_serial, last_serial,"
+          + " issued_to_account_id, issued, tradable, retired, cancelled, issued_at,"
+          + " issued_position, event_identifier, last_position FROM batch_supply";
+
+  private static final String HOLDING_COLUMNS =
+      "SELECT batch_id, first_serial, last_serial, account_id FROM holding_block";
+
+  private final Connection connection;
+  private final Consumer<Finding> findings;
+  private PreparedStatement supplyOfBatch;
+  private PreparedStatement holdingsOfBatch;
+  private long supplyRows;
+  private long holdingRows;
+
+  ProjectionComparison(Connection connection, Consumer<Finding> findings) {
     this.connection = connection;
-    this.replay = replay;
     this.findings = findings;
   }
 
-  Rows compare() throws SQLException {
-    long supply = compareSupply();
-    long holdings = compareHoldings();
-    return new Rows(supply, holdings);
+  Rows rows() {
+    return new Rows(supplyRows, holdingRows);
+  }
+
+  /**
+   * Compares one batch's rows of both tables with its replayed state.
+   *
+   * @param batchId the batch id of the event stream just replayed
+   * @param batch its state after the events the projections had handled; null when none of them
+   *     issued it, so that the tables must have no row of it
+   */
+  void compare(String batchId, BatchState batch) throws SQLException {
+    if (supplyOfBatch == null) {
+      // Prepared once and run once per batch: a ledger has thousands of batches.
+      supplyOfBatch = connection.prepareStatement(SUPPLY_COLUMNS + " WHERE batch_id = ?");
+      holdingsOfBatch =
+          connection.prepareStatement(
+              HOLDING_COLUMNS + " WHERE batch_id = ? ORDER BY first_serial");
+      holdingsOfBatch.setFetchSize(ProjectionCheck.FETCH_SIZE);
+    }
+    supplyOfBatch.setString(1, batchId);
+    boolean found = false;
+    try (ResultSet row = supplyOfBatch.executeQuery()) {
+      while (row.next()) {
+        found = true;
+        compareSupply(row, batch);
+      }
+    }
+    if (!found && batch != null) {
+      missingSupply(batch);
+    }
+    holdingsOfBatch.setString(1, batchId);
+    try (ResultSet row = holdingsOfBatch.executeQuery()) {
+      while (row.next()) {
+        compareHolding(row, batch);
+      }
+    }
+    if (batch != null) {
+      missingHoldings(batch);
+    }
+  }
+
+  /**
+   * Reports every row of a batch id that has no event stream, which no call of {@link #compare}
+   * read: the supply rows in batch id order, then the holdings in key order.
+   */
+  void compareBatchesWithoutEvents() throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            SUPPLY_COLUMNS + withoutEventStream(BATCH_SUPPLY) + " ORDER BY t.batch_id")) {
+      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          compareSupply(row, null);
+        }
+      }
+    }
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            HOLDING_COLUMNS
+                + withoutEventStream(HOLDING_BLOCK)
+                + " ORDER BY t.batch_id, t.first_serial")) {
+      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          compareHolding(row, null);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      if (supplyOfBatch != null) {
+        supplyOfBatch.close();
+      }
+    } finally {
+      if (holdingsOfBatch != null) {
+        holdingsOfBatch.close();
+      }
+    }
   }
 
   // --- batch_supply ---------------------------------------------------------------------------
 
-  private long compareSupply() throws SQLException {
-    long rows = 0;
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT batch_id, project_id, batch_sequence, vintage_start, vintage_end,"
-                + " verification_report_id, verifier, serial_prefix, first_serial, last_serial,"
-                + " issued_to_account_id, issued, tradable, retired, cancelled, issued_at,"
-                + " issued_position, event_identifier, last_position"
-                + " FROM batch_supply ORDER BY batch_id")) {
-      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          rows++;
-          String batchId = row.getString(1);
-          BatchState batch = replay.batch(batchId);
-          if (batch == null) {
-            findings.accept(
-                finding(
-                    ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
-                    batchId,
-                    BATCH_SUPPLY,
-                    supplyRow(batchId),
-                    "the table has batch "
-                        + batchId
-                        + " but no BatchIssued up to the projections' position issues it"));
-            continue;
-          }
-          batch.supplyCompared = true;
-          List<String> differences = new ArrayList<>();
-          Issued issued = batch.issued;
-          differ(differences, "project_id", row.getString(2), issued.projectId());
-          differ(differences, "batch_sequence", row.getInt(3), issued.batchSequence());
-          differ(
-              differences,
-              "vintage_start",
-              row.getObject(4, LocalDate.class),
-              issued.vintageStart());
-          differ(
-              differences, "vintage_end", row.getObject(5, LocalDate.class), issued.vintageEnd());
-          differ(
-              differences,
-              "verification_report_id",
-              row.getString(6),
-              issued.verificationReportId());
-          differ(differences, "verifier", row.getString(7), issued.verifier());
-          differ(differences, "serial_prefix", row.getString(8), issued.serialPrefix());
-          differ(differences, "first_serial", row.getLong(9), batch.firstSerial());
-          differ(differences, "last_serial", row.getLong(10), batch.lastSerial());
-          differ(differences, "issued_to_account_id", row.getString(11), issued.accountId());
-          differ(differences, "issued", row.getLong(12), batch.issuedCount());
-          differ(differences, "tradable", row.getLong(13), batch.tradable());
-          differ(differences, "retired", row.getLong(14), batch.retired);
-          differ(differences, "cancelled", row.getLong(15), batch.cancelled);
-          OffsetDateTime issuedAt = row.getObject(16, OffsetDateTime.class);
-          differ(
-              differences,
-              "issued_at",
-              issuedAt == null ? null : issuedAt.toInstant(),
-              batch.issuedAt);
-          differ(differences, "issued_position", row.getLong(17), batch.issuedPosition);
-          differ(differences, "event_identifier", row.getString(18), batch.eventIdentifier);
-          differ(differences, "last_position", row.getLong(19), batch.lastPosition);
-          if (!differences.isEmpty()) {
-            findings.accept(
-                finding(
-                    ProjectionCheck.PROJECTION_ROW_DIFFERS,
-                    batchId,
-                    BATCH_SUPPLY,
-                    supplyRow(batchId),
-                    "the table differs from the replay: " + String.join("; ", differences)));
-          }
-        }
-      }
-    }
-    List<BatchState> missing = new ArrayList<>();
-    for (BatchState batch : replay.batches()) {
-      if (!batch.supplyCompared) {
-        missing.add(batch);
-      }
-    }
-    missing.sort(Comparator.comparing(batch -> batch.issued.batchId()));
-    for (BatchState batch : missing) {
-      String batchId = batch.issued.batchId();
+  /** Compares the current row of {@code batch_supply} with its batch's state, or null. */
+  private void compareSupply(ResultSet row, BatchState batch) throws SQLException {
+    supplyRows++;
+    String batchId = row.getString(1);
+    if (batch == null) {
       findings.accept(
           finding(
-              ProjectionCheck.PROJECTION_ROW_MISSING,
+              ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
               batchId,
               BATCH_SUPPLY,
               supplyRow(batchId),
-              "the replay has batch "
+              "the table has batch "
                   + batchId
-                  + " (issued "
-                  + batch.issuedCount()
-                  + ", tradable "
-                  + batch.tradable()
-                  + ", retired "
-                  + batch.retired
-                  + ", cancelled "
-                  + batch.cancelled
-                  + ") but the table has no row for it"));
+                  + " but no BatchIssued up to the projections' position issues it"));
+      return;
     }
-    return rows;
+    List<String> differences = new ArrayList<>();
+    Issued issued = batch.issued;
+    differ(differences, "project_id", row.getString(2), issued.projectId());
+    differ(differences, "batch_sequence", row.getInt(3), issued.batchSequence());
+    differ(differences, "vintage_start", row.getObject(4, LocalDate.class), issued.vintageStart());
+    differ(differences, "vintage_end", row.getObject(5, LocalDate.class), issued.vintageEnd());
+    differ(differences, "verification_report_id", row.getString(6), issued.verificationReportId());
+    differ(differences, "verifier", row.getString(7), issued.verifier());
+    differ(differences, "serial_prefix", row.getString(8), issued.serialPrefix());
+    differ(differences, "first_serial", row.getLong(9), batch.firstSerial());
+    differ(differences, "last_serial", row.getLong(10), batch.lastSerial());
+    differ(differences, "issued_to_account_id", row.getString(11), issued.accountId());
+    differ(differences, "issued", row.getLong(12), batch.issuedCount());
+    differ(differences, "tradable", row.getLong(13), batch.tradable());
+    differ(differences, "retired", row.getLong(14), batch.retired);
+    differ(differences, "cancelled", row.getLong(15), batch.cancelled);
+    OffsetDateTime issuedAt = row.getObject(16, OffsetDateTime.class);
+    differ(
+        differences, "issued_at", issuedAt == null ? null : issuedAt.toInstant(), batch.issuedAt);
+    differ(differences, "issued_position", row.getLong(17), batch.issuedPosition);
+    differ(differences, "event_identifier", row.getString(18), batch.eventIdentifier);
+    differ(differences, "last_position", row.getLong(19), batch.lastPosition);
+    if (!differences.isEmpty()) {
+      findings.accept(
+          finding(
+              ProjectionCheck.PROJECTION_ROW_DIFFERS,
+              batchId,
+              BATCH_SUPPLY,
+              supplyRow(batchId),
+              "the table differs from the replay: " + String.join("; ", differences)));
+    }
+  }
+
+  private void missingSupply(BatchState batch) {
+    String batchId = batch.issued.batchId();
+    findings.accept(
+        finding(
+            ProjectionCheck.PROJECTION_ROW_MISSING,
+            batchId,
+            BATCH_SUPPLY,
+            supplyRow(batchId),
+            "the replay has batch "
+                + batchId
+                + " (issued "
+                + batch.issuedCount()
+                + ", tradable "
+                + batch.tradable()
+                + ", retired "
+                + batch.retired
+                + ", cancelled "
+                + batch.cancelled
+                + ") but the table has no row for it"));
   }
 
   static void differ(List<String> differences, String column, Object table, Object replay) {
@@ -166,89 +239,80 @@ final class ProjectionComparison {
 
   // --- holding_block --------------------------------------------------------------------------
 
-  private long compareHoldings() throws SQLException {
-    long rows = 0;
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT batch_id, first_serial, last_serial, account_id FROM holding_block"
-                + " ORDER BY batch_id, first_serial")) {
-      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          rows++;
-          String batchId = row.getString(1);
-          long first = row.getLong(2);
-          long last = row.getLong(3);
-          String account = row.getString(4);
-          BatchState batch = replay.batch(batchId);
-          Held held = batch == null ? null : batch.holdings.get(first);
-          if (held == null) {
-            findings.accept(
-                finding(
-                    ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
-                    batchId,
-                    HOLDING_BLOCK,
-                    holdingRow(batchId, first),
-                    "the table has "
-                        + account
-                        + " holding "
-                        + first
-                        + "-"
-                        + last
-                        + " but "
-                        + (batch == null
-                            ? "the replay has no batch " + batchId
-                            : "the replay has " + where(batch, first))));
-            continue;
-          }
-          held.compared = true;
-          if (held.last != last || !held.account.equals(account)) {
-            findings.accept(
-                finding(
-                    ProjectionCheck.PROJECTION_ROW_DIFFERS,
-                    batchId,
-                    HOLDING_BLOCK,
-                    holdingRow(batchId, first),
-                    "the table has "
-                        + account
-                        + " holding "
-                        + first
-                        + "-"
-                        + last
-                        + ", the replay "
-                        + held.account
-                        + " holding "
-                        + first
-                        + "-"
-                        + held.last));
-          }
-        }
+  /**
+   * Looks the current row of {@code holding_block} up in its batch's holdings (null: the replay has
+   * no such batch) and marks the block it finds as compared.
+   */
+  private void compareHolding(ResultSet row, BatchState batch) throws SQLException {
+    holdingRows++;
+    String batchId = row.getString(1);
+    long first = row.getLong(2);
+    long last = row.getLong(3);
+    String account = row.getString(4);
+    Held held = batch == null ? null : batch.holdings.get(first);
+    if (held == null) {
+      findings.accept(
+          finding(
+              ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
+              batchId,
+              HOLDING_BLOCK,
+              holdingRow(batchId, first),
+              "the table has "
+                  + account
+                  + " holding "
+                  + first
+                  + "-"
+                  + last
+                  + " but "
+                  + (batch == null
+                      ? "the replay has no batch " + batchId
+                      : "the replay has " + where(batch, first))));
+      return;
+    }
+    held.compared = true;
+    if (held.last != last || !held.account.equals(account)) {
+      findings.accept(
+          finding(
+              ProjectionCheck.PROJECTION_ROW_DIFFERS,
+              batchId,
+              HOLDING_BLOCK,
+              holdingRow(batchId, first),
+              "the table has "
+                  + account
+                  + " holding "
+                  + first
+                  + "-"
+                  + last
+                  + ", the replay "
+                  + held.account
+                  + " holding "
+                  + first
+                  + "-"
+                  + held.last));
+    }
+  }
+
+  /** Reports the batch's blocks that no row of the table matched, in serial order. */
+  private void missingHoldings(BatchState batch) {
+    String batchId = batch.issued.batchId();
+    for (Map.Entry<Long, Held> block : batch.holdings.entrySet()) {
+      Held held = block.getValue();
+      if (!held.compared) {
+        findings.accept(
+            finding(
+                ProjectionCheck.PROJECTION_ROW_MISSING,
+                batchId,
+                HOLDING_BLOCK,
+                holdingRow(batchId, block.getKey()),
+                "the replay has "
+                    + held.account
+                    + " holding "
+                    + block.getKey()
+                    + "-"
+                    + held.last
+                    + " but the table has no such row"));
       }
     }
-    List<BatchState> batches = new ArrayList<>(replay.batches());
-    batches.sort(Comparator.comparing(batch -> batch.issued.batchId()));
-    for (BatchState batch : batches) {
-      for (Map.Entry<Long, Held> block : batch.holdings.entrySet()) {
-        Held held = block.getValue();
-        if (!held.compared) {
-          String batchId = batch.issued.batchId();
-          findings.accept(
-              finding(
-                  ProjectionCheck.PROJECTION_ROW_MISSING,
-                  batchId,
-                  HOLDING_BLOCK,
-                  holdingRow(batchId, block.getKey()),
-                  "the replay has "
-                      + held.account
-                      + " holding "
-                      + block.getKey()
-                      + "-"
-                      + held.last
-                      + " but the table has no such row"));
-        }
-      }
-    }
-    return rows;
   }
 
   /** Where the replay has a serial that the table says a block starts at. */

@@ -106,6 +106,81 @@ class ProjectionCheckH2Test {
                     + " 2026-03-31"));
   }
 
+  @Test
+  void aSupplyRowAndAHoldingOfABatchThatHasNoEventsAreUnexpected() throws SQLException {
+    keepAlive
+        .createStatement()
+        .execute(
+            "INSERT INTO batch_supply VALUES ('WH-GHOST-B1', 'WH-GHOST', 1, DATE '2026-01-01',"
+                + " DATE '2026-03-31', 'VR-WH-GHOST-B1', 'CQC', 'WHCI', 1, 10, 'acme', 10, 10, 0,"
+                + " 0, TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 50, 'ghost-1', 50)");
+    keepAlive
+        .createStatement()
+        .execute(
+            "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
+                + " VALUES ('WH-GHOST-B1', 1, 10, 'acme')");
+    keepAlive
+        .createStatement()
+        .execute(
+            "INSERT INTO account_movement (account_id, global_position, batch_id,"
+                + " movement_kind, movement_id, quantity, counterparty_account_id,"
+                + " serial_blocks, occurred_at, event_identifier) VALUES ('acme', 50,"
+                + " 'WH-GHOST-B1', 'ISSUANCE', 'WH-GHOST-B1', 10, NULL, '1-10',"
+                + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 'ghost-1')");
+
+    ReplayResult result = check();
+
+    assertThat(findings)
+        .extracting(Finding::kind, Finding::streamId, Finding::table, Finding::row)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "account_movement",
+                "account_id=acme, global_position=50"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "batch_supply",
+                "batch_id=WH-GHOST-B1"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "holding_block",
+                "batch_id=WH-GHOST-B1, first_serial=1"));
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 3, 8, 22, 5));
+  }
+
+  @Test
+  void manyInterleavedBatchesAreReplayedOneAtATime() throws SQLException {
+    String many =
+        "jdbc:h2:mem:replay-many-"
+            + UUID.randomUUID()
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    try (Connection alive = DriverManager.getConnection(many)) {
+      Flyway.configure()
+          .dataSource(many, null, null)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+      ManyBatchesLedger ledger = new ManyBatchesLedger(120);
+      ledger.write(alive);
+
+      ProjectionCheck.Run run;
+      try (Connection connection = DriverManager.getConnection(many)) {
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        run = ProjectionCheck.runInCurrentTransaction(connection, findings, n -> {});
+        connection.rollback();
+      }
+
+      assertThat(findings).isEmpty();
+      assertThat(run.result().batches()).isEqualTo(120);
+      assertThat(run.result().eventsCompared()).isEqualTo(ledger.position());
+      assertThat(run.mostBatchesHeld()).isEqualTo(1);
+    }
+  }
+
   private ReplayResult check() throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.setAutoCommit(false);

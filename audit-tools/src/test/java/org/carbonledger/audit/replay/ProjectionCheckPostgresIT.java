@@ -605,6 +605,99 @@ class ProjectionCheckPostgresIT {
   }
 
   @Test
+  void theTwoInterleavedBatchesAreReplayedOneAtATime() throws SQLException {
+    try (Connection connection = connect()) {
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+
+      ProjectionCheck.Run run =
+          ProjectionCheck.runInCurrentTransaction(connection, findings, progress::add);
+
+      assertThat(findings).isEmpty();
+      assertThat(run.result()).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7, 21, 5));
+      assertThat(run.mostBatchesHeld()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void rowsOfABatchThatHasNoEventsAreUnexpectedInEveryTable() throws SQLException {
+    execute(
+        "INSERT INTO batch_supply VALUES ('WH-GHOST-B1', 'WH-GHOST', 1, DATE '2026-01-01',"
+            + " DATE '2026-03-31', 'VR-WH-GHOST-B1', 'CQC', 'WHCI', 1, 10, 'acme', 10, 8, 2, 0,"
+            + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 50, 'ghost-1', 51)");
+    execute(
+        "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
+            + " VALUES ('WH-GHOST-B1', 3, 10, 'acme')");
+    execute(
+        "INSERT INTO account_movement (account_id, global_position, batch_id, movement_kind,"
+            + " movement_id, quantity, counterparty_account_id, serial_blocks, occurred_at,"
+            + " event_identifier) VALUES ('acme', 50, 'WH-GHOST-B1', 'ISSUANCE', 'WH-GHOST-B1',"
+            + " 10, NULL, '1-10', TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00',"
+            + " 'ghost-1')");
+    execute(
+        "INSERT INTO retirement_register (global_position, batch_id, retirement_id, project_id,"
+            + " vintage_start, vintage_end, account_id, quantity, serial_blocks,"
+            + " serial_numbers, beneficiary, reason, details, purpose,"
+            + " consumption_period_start, consumption_period_end, jurisdiction_of_use,"
+            + " footprint_id, retired_at, event_identifier) VALUES (51, 'WH-GHOST-B1', 'R1',"
+            + " 'WH-GHOST', DATE '2026-01-01', DATE '2026-03-31', 'acme', 2, '1-2',"
+            + " 'WHCI-WH-GHOST-20260101-20260331-1-1-2', 'Acme Ltd', 'neutral', NULL,"
+            + " 'VOLUNTARY', NULL, NULL, 'CN-HB', NULL,"
+            + " TIMESTAMP WITH TIME ZONE '2026-04-01 08:00:00.123+00', 'ghost-2')");
+
+    ReplayResult result = check();
+
+    assertThat(findings)
+        .extracting(
+            Finding::kind, Finding::streamId, Finding::table, Finding::row, Finding::message)
+        .containsExactly(
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "account_movement",
+                "account_id=acme, global_position=50",
+                "the table has ISSUANCE WH-GHOST-B1 of 10 credits 1-10 of batch WH-GHOST-B1 for"
+                    + " acme but no event the projections had handled gives it"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "retirement_register",
+                "global_position=51",
+                "the table has retirement R1 of 2 credits 1-2 of batch WH-GHOST-B1 from acme for"
+                    + " Acme Ltd but no event the projections had handled gives it"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "batch_supply",
+                "batch_id=WH-GHOST-B1",
+                "the table has batch WH-GHOST-B1 but no BatchIssued up to the projections'"
+                    + " position issues it"),
+            tuple(
+                "PROJECTION_ROW_UNEXPECTED",
+                "batch:WH-GHOST-B1",
+                "holding_block",
+                "batch_id=WH-GHOST-B1, first_serial=3",
+                "the table has acme holding 3-10 but the replay has no batch WH-GHOST-B1"));
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 3, 8, 22, 6));
+  }
+
+  @Test
+  void eventsWhoseSequenceNumbersDisagreeWithTheirPositionsStillClaimTheirRows()
+      throws SQLException {
+    // R1 (sequence 2, position 8) and R2 (sequence 3, position 9) swap sequence numbers: the replay
+    // now meets position 9 before position 8, but the rows are matched by position.
+    execute("UPDATE domain_event_entry SET sequence_number = -1 WHERE global_index = 8");
+    execute("UPDATE domain_event_entry SET sequence_number = 2 WHERE global_index = 9");
+    execute("UPDATE domain_event_entry SET sequence_number = 3 WHERE global_index = 8");
+
+    ReplayResult result = check();
+
+    assertThat(findings).isEmpty();
+    assertThat(result).isEqualTo(new ReplayResult(2, 15, 19L, 15, 0, 2, 7, 21, 5));
+  }
+
+  @Test
   void theCheckLeavesTheConnectionAsItFoundIt() throws SQLException {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
