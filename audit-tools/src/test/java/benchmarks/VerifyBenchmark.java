@@ -92,7 +92,8 @@ public final class VerifyBenchmark {
         Locale.ROOT,
         "generated in %.1f s (written %.1f s, VACUUM ANALYZE %.1f s): %,d events in %,d streams"
             + " (%,d accounts, %,d projects, %,d batches, %,d credit movements), %,d checkpoints,"
-            + " %,d stored nodes, %,d holding blocks; %,d MB on disk%n",
+            + " %,d stored nodes, %,d holding blocks, %,d account movements, %,d retirements in"
+            + " the register; %,d MB on disk%n",
         ledger.seconds(),
         ledger.writeSeconds(),
         ledger.vacuumSeconds(),
@@ -105,6 +106,8 @@ public final class VerifyBenchmark {
         ledger.checkpoints(),
         ledger.nodes(),
         ledger.holdingBlocks(),
+        ledger.statementRows(),
+        ledger.retirements(),
         databaseBytes >> 20);
 
     System.out.printf(
@@ -225,6 +228,8 @@ public final class VerifyBenchmark {
     json.put("accounts", ledger.accounts());
     json.put("creditMovements", ledger.movements());
     json.put("holdingBlocks", ledger.holdingBlocks());
+    json.put("accountMovements", ledger.statementRows());
+    json.put("retirements", ledger.retirements());
     json.put("checkpoints", ledger.checkpoints());
     ObjectNode profile = json.putObject("profileSamples");
     categories.forEach(profile::put);

@@ -1,0 +1,13 @@
+-- account_movement in global position order (docs/spec/04-projections.md §4.4).
+--
+-- The regulator's verifier (ledger-audit verify --db) reads the whole table ordered by
+-- global_position alone, beside its cursor over the events, and compares it with its replay
+-- merge-style, one event's rows at a time. Neither the primary key (account_id, global_position)
+-- nor account_movement_batch (batch_id, global_position) starts with the position, so without this
+-- index PostgreSQL would sort every row of the table (millions, spilling to disk) before the
+-- verifier saw the first one. With it, the rows come in index order as the merge consumes them.
+--
+-- Version 6 because V5 is the api module's (V5__api_clients_and_idempotency.sql): both modules'
+-- migrations run in one Flyway history. Written in the SQL subset that PostgreSQL and H2
+-- (PostgreSQL mode) both accept.
+CREATE INDEX account_movement_position ON account_movement (global_position);
