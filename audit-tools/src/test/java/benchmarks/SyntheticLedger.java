@@ -426,10 +426,10 @@ final class SyntheticLedger {
    * Drops every index of {@code account_movement} and {@code retirement_register}, their primary
    * keys and unique constraints included, and returns the statements that create them again as the
    * migrations defined them (read from the catalog, so the schema ends as it began). Their rows
-   * outnumber the events and carry eleven indexes between them (three on {@code account_movement},
-   * eight on {@code retirement_register}); building each index once over the loaded rows saved
-   * about a third of the CPU PostgreSQL spent on these two tables at 1,000,000 events, against
-   * inserting every entry as the rows arrive.
+   * outnumber the events and carry ten indexes between them (two on {@code account_movement}, eight
+   * on {@code retirement_register}); building each index once over the loaded rows saved about a
+   * third of the CPU PostgreSQL spent on these two tables at 1,000,000 events, against inserting
+   * every entry as the rows arrive.
    */
   private static List<String> dropMovementIndexes(Connection connection) throws SQLException {
     List<String> drop = new ArrayList<>();
