@@ -9,9 +9,11 @@
 #
 # About 2 to 3 minutes by default on the 2-core machine. BENCH_SKIP_BUILD=1 uses the classes and
 # class path of the previous build; BENCH_JAVA_OPTS are passed to the benchmark's JVM, which runs
-# the service; -Dbench.jfr=<folder> in them records every measurement with Flight Recorder and
-# -Dbench.pgwaits=true samples what PostgreSQL waits on (java -cp ... benchmarks.JfrSummary <file>
-# prints where a recording's time went).
+# the service: -Dbench.jfr=<folder> records every measurement with Flight Recorder (java -cp ...
+# benchmarks.JfrSummary <file> prints where a recording's time went), -Dbench.pgwaits=true samples
+# what PostgreSQL's backends wait on, -Dbench.countsql=true counts round trips to the database per
+# command, -Dbench.modes=service measures one configuration only, -Dbench.hot.commands=N sets the
+# hot batch's stream length (400).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Compiled in the reactor and never installed: the class path names the sibling modules' target

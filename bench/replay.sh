@@ -9,8 +9,9 @@
 #   bench/replay.sh [movements (30000; the issue asks 100000+)]
 #
 # About 1 to 2 minutes by default. BENCH_SKIP_BUILD=1 uses the previous build. BENCH_JAVA_OPTS go
-# to the benchmark's JVM, which runs the service; -Dbench.jfr=<file> there records the replay alone
-# with Flight Recorder and prints where its time went.
+# to the benchmark's JVM, which runs the service: -Dbench.jfr=<file> records the replay alone with
+# Flight Recorder and prints where its time went, -Dbench.countsql=true counts the round trips to
+# the database per event, -Dbench.pgwaits=true samples what PostgreSQL's backends wait on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then

@@ -11,7 +11,12 @@ import java.util.Locale;
  * time from {@code /proc/stat}, so that a measurement can say how much of the two cores it got and
  * how much went to other people's work on the same machine.
  */
-record Cpu(long processNanos, long machineBusyTicks, long machineTotalTicks, long wallNanos) {
+record Cpu(
+    long processNanos,
+    long machineBusyTicks,
+    long machineTotalTicks,
+    long wallNanos,
+    long jitMillis) {
 
   static Cpu now() {
     long process = 0;
@@ -34,7 +39,9 @@ record Cpu(long processNanos, long machineBusyTicks, long machineTotalTicks, lon
     } catch (IOException | RuntimeException e) {
       // Not Linux: the machine's share is unknown.
     }
-    return new Cpu(process, busy, total, System.nanoTime());
+    var jit = ManagementFactory.getCompilationMXBean();
+    return new Cpu(
+        process, busy, total, System.nanoTime(), jit == null ? 0 : jit.getTotalCompilationTime());
   }
 
   /** "this JVM x ms per item, machine y% busy" between an earlier reading and this one. */
@@ -48,11 +55,13 @@ record Cpu(long processNanos, long machineBusyTicks, long machineTotalTicks, lon
     double ours = (jvm + serverCpuSeconds) / (wall * cores);
     return String.format(
         Locale.ROOT,
-        "JVM CPU %.2f ms per %s (%.2f cores); machine %.0f%% busy, of which this benchmark"
-            + " (its JVMs and PostgreSQL) %.0f%% and others %.0f%%",
+        "JVM CPU %.2f ms per %s (%.2f cores; JIT compiling %.1f s of %.1f s); machine %.0f%%"
+            + " busy, of which this benchmark (its JVMs and PostgreSQL) %.0f%% and others %.0f%%",
         items == 0 ? 0.0 : 1000 * jvm / items,
         item,
         jvm / wall,
+        (jitMillis - before.jitMillis) / 1e3,
+        wall,
         100 * busy,
         100 * ours,
         100 * Math.max(0, busy - ours));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,27 +41,37 @@ import org.carbonledger.testsupport.TestPostgres;
  * this JVM built on {@link HttpClient} (HTTP/1.1, keep-alive). Three measurements in one run:
  *
  * <ol>
- *   <li><b>HTTP throughput and latency.</b> A closed loop of {@code connections} (32) clients that
- *       each send their next transfer when the last one answered, for maximum throughput; then an
- *       open loop at a fixed arrival rate (1,000 requests/s), each request's latency measured from
- *       the moment it was scheduled, not sent, so that queueing in the generator or the server is
- *       not hidden (no coordinated omission): p50, p99, p99.9.
+ *   <li><b>HTTP throughput and latency.</b> After a 20-second warm-up, a closed loop of {@code
+ *       connections} (32) clients that each send their next transfer when the last one answered,
+ *       for maximum throughput; then an open loop at a fixed arrival rate (1,000 requests/s) over
+ *       64 connections, wrk2-style, each request's latency measured from the moment it was due, not
+ *       sent, so that queueing in the generator or the server is not hidden (no coordinated
+ *       omission): p50, p99, p99.9; then the same open loop at half the closed loop's rate, a rate
+ *       the service can sustain; and, for comparison, a closed loop of authenticated reads of one
+ *       account (the web layer's and the API key's own cost).
  *   <li><b>Sequencer lag.</b> A poller reads the public {@code GET /api/v1/checkpoints/latest}
- *       every 20 ms and notes when each tree size first appears. After the run the leaf of every
- *       transfer is looked up ({@code merkle_leaf} joined to its event); its lag is the time from
- *       the transfer's response (its commit) to the first signed checkpoint seen to cover its leaf.
+ *       every 20 ms and notes when each tree size first appears, and the size of the Merkle log in
+ *       the database likewise. After the run the leaf of every transfer is looked up ({@code
+ *       merkle_leaf} joined to its event); its lag is the time from the transfer's response (its
+ *       commit) to the first signed checkpoint seen to cover its leaf, split at the moment its leaf
+ *       was seen in the log.
  *   <li><b>Memory.</b> The service's RSS and high-water mark ({@code /proc/self/status}) and heap
- *       ({@code MemoryMXBean}), sampled inside the service every 250 ms, and its CPU time.
+ *       ({@code MemoryMXBean}), sampled inside the service every 250 ms, with its CPU time and its
+ *       JIT compilers' time, which on two shared cores stays high for minutes.
  * </ol>
+ *
+ * <p>At the end it checks that the projections kept up with the writes, and says so loudly if they
+ * stalled.
  *
  * <p>Transfers go from one holder account over 128 batches (request {@code i} uses batch {@code i
  * mod 128}) to another account, each with the holder's API key, without an {@code Idempotency-Key}
  * unless {@code -Dbench.idempotency=true}. The service keeps its own defaults (Hikari pool of 20,
  * Tomcat's 200 threads) and runs with {@code -Xmx1g} unless {@code BENCH_SERVICE_JAVA_OPTS} (the
  * system property {@code bench.service.java-opts}) says otherwise. {@code
- * -Dbench.service.jfr=<file>} records the service's closed-loop run with Flight Recorder (started
- * through jcmd during the warm-up) and prints where its time went. The generator shares the two
- * cores with the service and PostgreSQL; its CPU is reported.
+ * -Dbench.service.jfr=<file>} records the service's closed-loop run (or the phase named by {@code
+ * bench.service.jfr.phase}: open, half, read) with Flight Recorder, through jcmd, and prints where
+ * its time went. The generator shares the two cores with the service and PostgreSQL; its CPU is
+ * reported.
  *
  * <p>Run with {@code bench/http.sh [closed-loop seconds] [open-loop rate] [open-loop seconds]
  * [connections]}. Prints a table and writes {@code target/bench/parts/http.json}; asserts nothing.
@@ -78,6 +89,8 @@ public final class HttpLoadBenchmark {
   private final int openSeconds;
   private final int connections;
   private final boolean idempotency = Boolean.getBoolean("bench.idempotency");
+  private final String jfrFile = System.getProperty("bench.service.jfr", "");
+  private final String jfrPhase = System.getProperty("bench.service.jfr.phase", "closed");
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -98,6 +111,9 @@ public final class HttpLoadBenchmark {
 
   /** Checkpoint tree sizes in the order they were first seen, with when (nanoTime). */
   private final List<long[]> checkpointsSeen = new CopyOnWriteArrayList<>();
+
+  /** Sizes of the Merkle log in the database in the order they were first seen, with when. */
+  private final List<long[]> leavesSeen = new CopyOnWriteArrayList<>();
 
   private HttpLoadBenchmark(int closedSeconds, int openRate, int openSeconds, int connections) {
     this.closedSeconds = closedSeconds;
@@ -128,6 +144,7 @@ public final class HttpLoadBenchmark {
       Latencies latencies,
       double serviceCpuSeconds,
       double generatorCpuSeconds,
+      double serviceJitSeconds,
       String timeline) {
 
     double perSecond() {
@@ -192,8 +209,7 @@ public final class HttpLoadBenchmark {
 
       // When recording, Flight Recorder starts during the warm-up, so that its own code is
       // compiled by the time the measured recording begins.
-      String jfr = System.getProperty("bench.service.jfr", "");
-      if (!jfr.isBlank()) {
+      if (!jfrFile.isBlank()) {
         jcmd(service, "JFR.start", "name=warm", "settings=profile");
       }
       // Twenty seconds: on two shared cores the service's JIT is still compiling well after that
@@ -204,66 +220,47 @@ public final class HttpLoadBenchmark {
       printPhase(closedLoop("warmup", warmup));
       awaitCoverage(Duration.ofSeconds(15));
 
-      if (!jfr.isBlank()) {
-        jcmd(service, "JFR.start", "name=closed", "settings=profile");
-        jcmd(service, "JFR.stop", "name=warm");
-      }
-      PostgresActivity.Counters before = activity.counters();
-      Cpu cpuBefore = Cpu.now();
-      Phase closed = closedLoop("closed", closedSeconds);
-      Cpu cpuAfter = Cpu.now();
-      PostgresActivity.Counters closedDb = activity.counters().minus(before);
-      if (!jfr.isBlank()) {
-        jcmd(service, "JFR.dump", "name=closed", "filename=" + Path.of(jfr).toAbsolutePath());
-        jcmd(service, "JFR.stop", "name=closed");
-      }
-      printPhase(closed);
-      System.out.println("  PostgreSQL: " + closedDb.describe(closed.ok(), "transfer"));
-      System.out.println(
-          "  generator: "
-              + cpuAfter.since(
-                  cpuBefore,
-                  closed.ok(),
-                  "transfer",
-                  closedDb.cpuSeconds() + closed.serviceCpuSeconds()));
-      if (!jfr.isBlank()) {
-        JfrSummary.print(Path.of(jfr), "");
-      }
+      Phase closed =
+          measured(service, activity, "closed", () -> closedLoop("closed", closedSeconds));
       awaitCoverage(Duration.ofSeconds(15));
       Thread.sleep(1_000);
 
-      before = activity.counters();
-      Phase open = openLoop("open", openRate, openSeconds);
-      PostgresActivity.Counters openDb = activity.counters().minus(before);
-      printPhase(open);
-      System.out.println("  PostgreSQL: " + openDb.describe(open.ok(), "transfer"));
+      Phase open =
+          measured(service, activity, "open", () -> openLoop("open", openRate, openSeconds));
       awaitCoverage(Duration.ofSeconds(30));
       Thread.sleep(1_000);
 
       // The latency at a rate the service can sustain: half of what the closed loop reached.
       int halfRate = (int) Math.max(1, Math.round(closed.perSecond() / 2));
-      Phase half = openLoop("half", halfRate, openSeconds);
-      printPhase(half);
+      Phase half =
+          measured(service, activity, "half", () -> openLoop("half", halfRate, openSeconds));
 
       // The web layer's own cost: an authenticated read of one account (the API key's lookup
       // and one query of the projections), closed loop with as many connections.
       Phase read =
-          closedLoop(
+          measured(
+              service,
+              activity,
               "read",
-              Math.max(5, closedSeconds / 2),
               () ->
-                  HttpRequest.newBuilder(URI.create(base + "/api/v1/accounts/bench-a"))
-                      .header("Authorization", "Bearer " + holderToken)
-                      .GET()
-                      .build(),
-              200);
-      printPhase(read);
+                  closedLoop(
+                      "read",
+                      Math.max(5, closedSeconds / 2),
+                      () ->
+                          HttpRequest.newBuilder(URI.create(base + "/api/v1/accounts/bench-a"))
+                              .header("Authorization", "Bearer " + holderToken)
+                              .GET()
+                              .build(),
+                      200));
       awaitCoverage(Duration.ofSeconds(15));
       polling.set(false);
       poller.join(1_000);
+      if (!jfrFile.isBlank()) {
+        jcmd(service, "JFR.stop", "name=warm");
+      }
 
       Map<String, Long> leaves = leavesOfTransfers();
-      Map<String, Latencies> lags = new HashMap<>();
+      Map<String, Lags> lags = new HashMap<>();
       for (Phase phase : List.of(closed, open, half)) {
         lags.put(phase.name(), lags(phase.name(), leaves));
       }
@@ -322,6 +319,45 @@ public final class HttpLoadBenchmark {
       Thread.sleep(250);
     }
     throw new IllegalStateException("the service did not become healthy:\n" + tail(log));
+  }
+
+  private interface Run {
+    Phase run() throws Exception;
+  }
+
+  /**
+   * Runs a load phase and prints what it measured, with PostgreSQL's and the machine's share of the
+   * work; records it with Flight Recorder if it is the phase {@code bench.service.jfr.phase}
+   * (closed) and {@code bench.service.jfr} names a file.
+   */
+  private Phase measured(Process service, PostgresActivity activity, String name, Run run)
+      throws Exception {
+    boolean recording = !jfrFile.isBlank() && name.equals(jfrPhase);
+    if (recording) {
+      jcmd(service, "JFR.start", "name=" + name, "settings=profile");
+    }
+    PostgresActivity.Counters before = activity.counters();
+    Cpu cpuBefore = Cpu.now();
+    Phase phase = run.run();
+    Cpu cpuAfter = Cpu.now();
+    PostgresActivity.Counters database = activity.counters().minus(before);
+    if (recording) {
+      jcmd(service, "JFR.dump", "name=" + name, "filename=" + Path.of(jfrFile).toAbsolutePath());
+      jcmd(service, "JFR.stop", "name=" + name);
+    }
+    printPhase(phase);
+    System.out.println("  PostgreSQL: " + database.describe(phase.ok(), "request"));
+    System.out.println(
+        "  generator: "
+            + cpuAfter.since(
+                cpuBefore,
+                phase.ok(),
+                "request",
+                database.cpuSeconds() + phase.serviceCpuSeconds()));
+    if (recording) {
+      JfrSummary.print(Path.of(jfrFile), "");
+    }
+    return phase;
   }
 
   /** Runs a diagnostic command in the service's JVM, such as starting Flight Recorder. */
@@ -503,6 +539,7 @@ public final class HttpLoadBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(connections);
     List<Future<Latencies>> clients = new ArrayList<>();
     long cpuBefore = serviceCpuNanos();
+    long jitBefore = lastSample()[7];
     long generatorBefore = generatorCpuNanos();
     long startMillis = System.currentTimeMillis();
     long start = System.nanoTime();
@@ -546,6 +583,7 @@ public final class HttpLoadBenchmark {
         Latencies.merge(parts),
         (serviceCpuNanos() - cpuBefore) / 1e9,
         (generatorCpuNanos() - generatorBefore) / 1e9,
+        (lastSample()[7] - jitBefore) / 1e3,
         timeline(outcomes));
   }
 
@@ -564,6 +602,7 @@ public final class HttpLoadBenchmark {
     AtomicLong next = new AtomicLong();
     AtomicLong unsent = new AtomicLong();
     long cpuBefore = serviceCpuNanos();
+    long jitBefore = lastSample()[7];
     long generatorBefore = generatorCpuNanos();
     long startMillis = System.currentTimeMillis();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
@@ -625,6 +664,7 @@ public final class HttpLoadBenchmark {
         Latencies.merge(parts),
         (serviceCpuNanos() - cpuBefore) / 1e9,
         (generatorCpuNanos() - generatorBefore) / 1e9,
+        (lastSample()[7] - jitBefore) / 1e3,
         timeline(outcomes));
   }
 
@@ -640,8 +680,8 @@ public final class HttpLoadBenchmark {
   private void printPhase(Phase phase) {
     System.out.printf(
         Locale.ROOT,
-        "%-7s %,7d transfers in %5.1f s = %,6.0f /s, %d errors %s; p50 %.1f ms, p99 %.1f ms,"
-            + " p99.9 %.1f ms, max %.1f ms; service CPU %.2f cores (%.2f ms per transfer),"
+        "%-7s %,7d requests in %5.1f s = %,6.0f /s, %d errors %s; p50 %.1f ms, p99 %.1f ms,"
+            + " p99.9 %.1f ms, max %.1f ms; service CPU %.2f cores (%.2f ms per request),"
             + " generator CPU %.2f cores%n",
         phase.name(),
         phase.ok(),
@@ -656,32 +696,56 @@ public final class HttpLoadBenchmark {
         phase.serviceCpuSeconds() / phase.seconds(),
         1000 * phase.serviceCpuSeconds() / Math.max(1, phase.ok()),
         phase.generatorCpuSeconds() / phase.seconds());
-    System.out.println("  per second, in 5-second steps: " + phase.timeline());
+    System.out.printf(
+        Locale.ROOT,
+        "  per second, in 5-second steps: %s; the service's JIT compilers worked %.1f s of the"
+            + " %.1f s%n",
+        phase.timeline(),
+        phase.serviceJitSeconds(),
+        phase.seconds());
   }
 
   // --- sequencer lag -----------------------------------------------------------------------------
 
+  /**
+   * Every {@value #LAG_POLL_MILLIS} ms: the latest signed checkpoint, as the public sees it, and
+   * the size of the Merkle log in the database, so that the lag splits into the sequencer's part
+   * (commit to leaf) and the checkpointer's (leaf to signed checkpoint).
+   */
   private void pollCheckpoints(AtomicBoolean polling) {
     HttpRequest latest =
         HttpRequest.newBuilder(URI.create(base + "/api/v1/checkpoints/latest")).GET().build();
     long last = -1;
-    while (polling.get()) {
-      try {
-        HttpResponse<String> response = http.send(latest, HttpResponse.BodyHandlers.ofString());
-        long now = System.nanoTime();
-        if (response.statusCode() == 200) {
-          long size = longField(response.body(), "treeSize");
-          if (size > last) {
-            checkpointsSeen.add(new long[] {now, size});
-            last = size;
+    long lastLeaves = -1;
+    try (Connection connection = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        Statement sql = connection.createStatement()) {
+      while (polling.get()) {
+        try {
+          HttpResponse<String> response = http.send(latest, HttpResponse.BodyHandlers.ofString());
+          long now = System.nanoTime();
+          if (response.statusCode() == 200) {
+            long size = longField(response.body(), "treeSize");
+            if (size > last) {
+              checkpointsSeen.add(new long[] {now, size});
+              last = size;
+            }
           }
+          try (ResultSet row =
+              sql.executeQuery("SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf")) {
+            row.next();
+            long leaves = row.getLong(1);
+            if (leaves > lastLeaves) {
+              leavesSeen.add(new long[] {System.nanoTime(), leaves});
+              lastLeaves = leaves;
+            }
+          }
+          Thread.sleep(LAG_POLL_MILLIS);
+        } catch (IOException e) {
+          // Try again at the next tick.
         }
-        Thread.sleep(LAG_POLL_MILLIS);
-      } catch (IOException e) {
-        // Try again at the next tick.
-      } catch (InterruptedException e) {
-        return;
       }
+    } catch (SQLException | InterruptedException e) {
+      // The run is over.
     }
   }
 
@@ -723,19 +787,27 @@ public final class HttpLoadBenchmark {
     return leaves;
   }
 
+  /** A phase's lags: commit to signed checkpoint, and its two parts. */
+  record Lags(Latencies total, Latencies toLeaf, Latencies leafToCheckpoint) {}
+
   /** Commit-to-checkpoint lag of every transfer of a phase that a seen checkpoint covers. */
-  private Latencies lags(String phase, Map<String, Long> leaves) {
-    Latencies lags = new Latencies();
+  private Lags lags(String phase, Map<String, Long> leaves) {
+    Lags lags = new Lags(new Latencies(), new Latencies(), new Latencies());
     long[][] seen = checkpointsSeen.toArray(new long[0][]);
+    long[][] logged = leavesSeen.toArray(new long[0][]);
     long uncovered = 0;
     for (Map.Entry<String, Long> commit : committed.getOrDefault(phase, Map.of()).entrySet()) {
       Long leaf = leaves.get(commit.getKey());
       long coveredAt = leaf == null ? -1 : firstCovering(seen, leaf);
-      if (coveredAt < 0) {
+      long loggedAt = leaf == null ? -1 : firstCovering(logged, leaf);
+      if (coveredAt < 0 || loggedAt < 0) {
         uncovered++;
         continue;
       }
-      lags.record(Math.max(0, coveredAt - commit.getValue()));
+      lags.total().record(Math.max(0, coveredAt - commit.getValue()));
+      lags.toLeaf().record(Math.max(0, loggedAt - commit.getValue()));
+      lags.leafToCheckpoint()
+          .record(Math.max(0, coveredAt - Math.max(loggedAt, commit.getValue())));
     }
     if (uncovered > 0) {
       System.out.printf(
@@ -744,7 +816,7 @@ public final class HttpLoadBenchmark {
     return lags;
   }
 
-  /** When a checkpoint whose tree holds leaf {@code leaf} was first seen, or -1. */
+  /** When a tree (checkpoint or log) holding leaf {@code leaf} was first seen, or -1. */
   private static long firstCovering(long[][] seen, long leaf) {
     int low = 0;
     int high = seen.length - 1;
@@ -773,9 +845,9 @@ public final class HttpLoadBenchmark {
     }
     for (String line : Files.readAllLines(file)) {
       String[] fields = line.trim().split(" ");
-      if (fields.length == 7) {
-        long[] sample = new long[7];
-        for (int i = 0; i < 7; i++) {
+      if (fields.length == 8) {
+        long[] sample = new long[8];
+        for (int i = 0; i < 8; i++) {
           sample[i] = Long.parseLong(fields[i]);
         }
         samples.add(sample);
@@ -792,9 +864,9 @@ public final class HttpLoadBenchmark {
   private long[] lastSample() {
     try {
       List<long[]> samples = readMemory(memoryFile);
-      return samples.isEmpty() ? new long[7] : samples.get(samples.size() - 1);
+      return samples.isEmpty() ? new long[8] : samples.get(samples.size() - 1);
     } catch (IOException e) {
-      return new long[7];
+      return new long[8];
     }
   }
 
@@ -834,7 +906,7 @@ public final class HttpLoadBenchmark {
   private void report(
       FigureSheet sheet,
       List<Phase> phases,
-      Map<String, Latencies> lags,
+      Map<String, Lags> lags,
       List<long[]> memory,
       String serviceOpts,
       long[] projections) {
@@ -888,6 +960,15 @@ public final class HttpLoadBenchmark {
         null,
         "service CPU per transfer");
     sheet.add(
+        "http.closedLoop.service.jit.share",
+        closed.serviceJitSeconds() / closed.seconds(),
+        "s/s",
+        null,
+        null,
+        "seconds the service's JIT compilers spent compiling per second of the closed loop"
+            + " (compile time, which includes time waiting for a core): how far from a warm JVM"
+            + " the measurement was");
+    sheet.add(
         "http.closedLoop.generator.cpu.cores",
         closed.generatorCpuSeconds() / closed.seconds(),
         "cores",
@@ -928,7 +1009,8 @@ public final class HttpLoadBenchmark {
           "service CPU per transfer");
     }
 
-    Latencies closedLag = lags.get(closed.name());
+    Lags closedLags = lags.get(closed.name());
+    Latencies closedLag = closedLags.total();
     String lagHow =
         "from a transfer's 201 response to the first signed checkpoint covering its leaf, seen by"
             + " polling GET /api/v1/checkpoints/latest every "
@@ -953,8 +1035,40 @@ public final class HttpLoadBenchmark {
         "<= 1000 ms",
         closedLagHow);
     sheet.add("sequencer.lag.max.ms", closedLag.maxMillis(), "ms", null, null, closedLagHow);
+    String split =
+        "the closed loop's lag split where the poller (also every "
+            + LAG_POLL_MILLIS
+            + " ms, in the database) first saw the transfer's leaf: ";
+    sheet.add(
+        "sequencer.lag.toLeaf.p50.ms",
+        closedLags.toLeaf().percentileMillis(50),
+        "ms",
+        null,
+        null,
+        split + "commit to leaf (event store polling, the sequencer's batch)");
+    sheet.add(
+        "sequencer.lag.toLeaf.p99.ms",
+        closedLags.toLeaf().percentileMillis(99),
+        "ms",
+        null,
+        null,
+        split + "commit to leaf");
+    sheet.add(
+        "sequencer.lag.leafToCheckpoint.p50.ms",
+        closedLags.leafToCheckpoint().percentileMillis(50),
+        "ms",
+        null,
+        null,
+        split + "leaf to signed checkpoint (the checkpointer's timer or leaf count)");
+    sheet.add(
+        "sequencer.lag.leafToCheckpoint.p99.ms",
+        closedLags.leafToCheckpoint().percentileMillis(99),
+        "ms",
+        null,
+        null,
+        split + "leaf to signed checkpoint");
     for (Phase phase : List.of(open, half)) {
-      Latencies lag = lags.get(phase.name());
+      Latencies lag = lags.get(phase.name()).total();
       String prefix =
           phase == open ? "sequencer.openLoop" + openRate : "sequencer.openLoopHalfOfClosedLoop";
       String text =

@@ -67,7 +67,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Run with {@code bench/replay.sh [events]}. Prints a table and writes {@code
  * target/bench/parts/replay.json}; asserts nothing. {@code -Dbench.jfr=<file>} records the replay
- * alone with Flight Recorder and prints where its time goes.
+ * alone with Flight Recorder and prints where its time goes; {@code -Dbench.countsql=true} counts
+ * the round trips to the database per event ({@link SqlCounter}); {@code -Dbench.pgwaits=true}
+ * samples what PostgreSQL's backends wait on.
  */
 public final class ReplayBenchmark {
 

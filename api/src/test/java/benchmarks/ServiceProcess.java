@@ -17,11 +17,12 @@ import org.springframework.boot.SpringApplication;
  * the file named by {@code bench.memory.file}, one line per sample:
  *
  * <pre>
- * epochMillis vmRssKb vmHwmKb heapUsedBytes heapCommittedBytes nonHeapUsedBytes cpuNanos
+ * epochMillis vmRssKb vmHwmKb heapUsedBytes heapCommittedBytes nonHeapUsedBytes cpuNanos jitMillis
  * </pre>
  *
- * from {@code /proc/self/status} (VmRSS, VmHWM) and the {@link MemoryMXBean}. The load generator
- * runs in another process, so neither its memory nor its CPU is counted here.
+ * from {@code /proc/self/status} (VmRSS, VmHWM), the {@link MemoryMXBean}, the process's CPU time
+ * and the JIT compilers' total compilation time. The load generator runs in another process, so
+ * neither its memory nor its CPU is counted here.
  */
 public final class ServiceProcess {
 
@@ -39,6 +40,7 @@ public final class ServiceProcess {
   private static void sample(Path file, long intervalMillis) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     var os = ManagementFactory.getOperatingSystemMXBean();
+    var jit = ManagementFactory.getCompilationMXBean();
     try (PrintWriter out =
         new PrintWriter(
             Files.newBufferedWriter(
@@ -63,14 +65,15 @@ public final class ServiceProcess {
                 ? sun.getProcessCpuTime()
                 : -1;
         out.printf(
-            "%d %d %d %d %d %d %d%n",
+            "%d %d %d %d %d %d %d %d%n",
             System.currentTimeMillis(),
             rss,
             hwm,
             heap.getUsed(),
             heap.getCommitted(),
             nonHeap.getUsed(),
-            cpu);
+            cpu,
+            jit == null ? -1 : jit.getTotalCompilationTime());
         out.flush();
         Thread.sleep(intervalMillis);
       }
