@@ -44,7 +44,7 @@ JMH_FIGURES = {
         "Bouncy Castle verify with the key decoded once (validatePublicKeyPartialExport)"),
     "CryptoLimits.ed25519BatchVerify": (
         "ed25519.batch_verify_128.1_core.per_s", "signatures/s",
-        "Ed25519Batch, 128 signatures of one key per batch (ADR 0007), per signature"),
+        "Ed25519Batch, a full batch of one key's signatures (ADR 0007), per signature"),
     "CryptoLimits.sha256Entry": (
         "sha256.entry_500_bytes.1_core.per_s", "hashes/s",
         "MessageDigest SHA-256 of a 500-byte entry, instance reused"),
@@ -103,7 +103,7 @@ def verify_part(verify_json, parts_dir):
             "2 x the faster single-core verify, measured by verify.sh in the same JVM just"
             " before the verifier ran"),
         fig("verify.2_cores.ed25519_batch_verify_per_s", 2 * batch, "signatures/s", None, None,
-            "2 x single-core batch verify (128 per batch), measured by verify.sh in the same JVM"),
+            "2 x single-core batch verify (full batches), measured by verify.sh in the same JVM"),
         fig("verify.2_threads.ed25519_verify_per_s", v["rawEd25519VerifyPerSecondTwoThreads"],
             "verifications/s", "verify.2_cores.ed25519_verify_per_s", None,
             "single verify on two threads: how much of two cores the machine gave just then"),
@@ -171,6 +171,27 @@ def goal_met(goal, value, ratio):
     return all(checks) if checks else None
 
 
+GOAL_WORDS = re.compile(
+    r"^\s*(>=|<=)\s*([0-9][0-9_,.]*)\s*(x|of)?\s*(limit)?\s*([^\s]*)\s*$")
+
+
+def parse_goal(goal):
+    """A goal as an object. Parts may also write it as words, such as '>= 0.8 of limit and
+    >= 5000 /s' or '<= 50 ms': a condition on the limit is a ratio, any other on the value."""
+    if goal is None or isinstance(goal, dict):
+        return goal
+    parsed = {}
+    for condition in str(goal).split(" and "):
+        m = GOAL_WORDS.match(condition)
+        if not m:
+            raise ValueError("cannot read the goal %r" % goal)
+        number = float(m.group(2).replace(",", "").replace("_", ""))
+        ratio = m.group(4) == "limit"
+        key = ("min" if m.group(1) == ">=" else "max") + ("Ratio" if ratio else "")
+        parsed[key] = number
+    return parsed
+
+
 def load_parts(parts_dir):
     parts = []
     if os.path.isdir(parts_dir):
@@ -179,6 +200,8 @@ def load_parts(parts_dir):
                 with open(os.path.join(parts_dir, name)) as f:
                     part = json.load(f)
                 part.setdefault("benchmark", name[:-5])
+                for figure in part.get("figures", []):
+                    figure["goal"] = parse_goal(figure.get("goal"))
                 parts.append(part)
     parts.sort(key=part_order)
     return parts

@@ -13,6 +13,9 @@
 # 26 from other builds), --quick about 5. Sizes can be set:
 #   BENCH_TRANSFERS, BENCH_CLIENTS (a list, e.g. "8 32"), BENCH_ROUNDS  for chain-overhead.sh
 #   BENCH_EVENTS                                                      for verify.sh
+#   BENCH_COMMANDS, BENCH_COMMAND_CLIENTS (e.g. "1,8,32")            for command-path.sh
+#   BENCH_HTTP_ARGS ("closed-s rate open-s connections")             for http.sh
+#   BENCH_REPLAY_MOVEMENTS                                            for replay.sh
 #   BENCH_PG_SECONDS                               seconds per PostgreSQL measurement
 #   BENCH_JMH_OPTS                                 JMH options (e.g. "-f 1 -wi 1 -i 2")
 #   BENCH_JMH_FILTER                               which JMH benchmarks (a regular expression)
@@ -34,14 +37,24 @@ if [ "$mode" = quick ]; then
   clients=${BENCH_CLIENTS:-8}
   rounds=${BENCH_ROUNDS:-1}
   events=${BENCH_EVENTS:-50000}
+  commands=${BENCH_COMMANDS:-400}
+  command_clients=${BENCH_COMMAND_CLIENTS:-"8,32"}
+  http_args=${BENCH_HTTP_ARGS:-"8 1000 8 32"}
+  replay_movements=${BENCH_REPLAY_MOVEMENTS:-10000}
   pg_seconds=${BENCH_PG_SECONDS:-2}
   pg_warmup=1
   jmh_opts=${BENCH_JMH_OPTS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 else
   transfers=${BENCH_TRANSFERS:-3000}
-  clients=${BENCH_CLIENTS:-"8 32"}
-  rounds=${BENCH_ROUNDS:-3}
-  events=${BENCH_EVENTS:-1000000}
+  clients=${BENCH_CLIENTS:-"32"}
+  rounds=${BENCH_ROUNDS:-2}
+  # The verifier's rate does not depend on the ledger's size; bench/verify.sh alone runs the
+  # 1,000,000 events of issue 6.
+  events=${BENCH_EVENTS:-500000}
+  commands=${BENCH_COMMANDS:-1600}
+  command_clients=${BENCH_COMMAND_CLIENTS:-"1,8,32"}
+  http_args=${BENCH_HTTP_ARGS:-"20 1000 20 32"}
+  replay_movements=${BENCH_REPLAY_MOVEMENTS:-30000}
   pg_seconds=${BENCH_PG_SECONDS:-10}
   pg_warmup=2
   jmh_opts=${BENCH_JMH_OPTS:-}  # the annotations' settings: 1 fork, 2 x 2 s warm-up, 3 x 2 s
@@ -101,6 +114,13 @@ step postgres-limits java -Xmx1g -cp "$bench_cp" org.carbonledger.bench.Postgres
 for n in $clients; do
   step "chain-overhead-$n" bench/chain-overhead.sh "$transfers" "$n" "$rounds"
 done
+
+step command-path bench/command-path.sh "$commands" 1 "$command_clients"
+
+# shellcheck disable=SC2086 # the arguments are words
+step http bench/http.sh $http_args
+
+step replay bench/replay.sh "$replay_movements"
 
 step verify env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Dbench.out=$raw/verify-benchmark.json" \
   bench/verify.sh "$events"

@@ -108,7 +108,7 @@ public class CryptoLimits {
     return Ed25519.verify(signatures[i], 0, decodedKey, message, 0, message.length);
   }
 
-  /** {@link Ed25519Batch} full batches of 128 (ADR 0007), reported per signature. */
+  /** {@link Ed25519Batch} full batches of its default size (ADR 0007), reported per signature. */
   @Benchmark
   @OperationsPerInvocation(Ed25519Batch.DEFAULT_CAPACITY)
   public boolean ed25519BatchVerify() {
