@@ -21,9 +21,7 @@ import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -232,23 +230,9 @@ public final class ChainOverheadBenchmark {
   private static double run(TestPostgres postgres, Mode mode, int round, int transfers, int clients)
       throws Exception {
     String url = postgres.newSchema(mode.label + "_" + round);
-    Path keys = Files.createTempDirectory("bench-keys-");
-    Path data = Files.createTempDirectory("bench-data-");
-    SpringApplicationBuilder builder =
-        new SpringApplicationBuilder(mode.application)
-            .web(mode == Mode.SERVICE ? WebApplicationType.SERVLET : WebApplicationType.NONE)
-            .profiles("postgres");
-    // Command-line arguments, because they outrank the profile's own settings.
     try (ConfigurableApplicationContext context =
-        builder.run(
-            "--spring.datasource.url=" + url,
-            "--spring.datasource.username=" + postgres.user(),
-            "--spring.datasource.password=" + postgres.password(),
-            "--spring.datasource.hikari.maximum-pool-size=" + (clients + 6),
-            "--ledger.keys-dir=" + keys,
-            "--ledger.data-dir=" + data,
-            "--server.port=0",
-            "--logging.level.root=WARN")) {
+        BenchApplications.start(
+            mode.application, mode == Mode.SERVICE, postgres, url, clients + 6)) {
       CommandGateway commands = context.getBean(CommandGateway.class);
       List<String> batches = setUp(commands, clients);
 

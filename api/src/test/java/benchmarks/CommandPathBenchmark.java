@@ -29,8 +29,6 @@ import org.carbonledger.credits.RetirementPurpose;
 import org.carbonledger.projections.ProjectionProgress;
 import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -161,27 +159,11 @@ public final class CommandPathBenchmark {
     String url = postgres.newSchema("command_" + mode.label + "_" + round);
     PostgresActivity activity = new PostgresActivity(url, postgres.user(), postgres.password());
     activity.enableWalTiming();
-    Path keys = Files.createTempDirectory("bench-keys-");
-    Path data = Files.createTempDirectory("bench-data-");
     int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(32);
-    SpringApplicationBuilder builder =
-        new SpringApplicationBuilder(mode.application)
-            .web(mode == Mode.SERVICE ? WebApplicationType.SERVLET : WebApplicationType.NONE)
-            .profiles("postgres");
-    if (SqlCounter.enabled()) {
-      builder.sources(SqlCounter.class);
-    }
+    // The same pool for both: one connection per client and some for the processors.
     try (ConfigurableApplicationContext context =
-        builder.run(
-            "--spring.datasource.url=" + url,
-            "--spring.datasource.username=" + postgres.user(),
-            "--spring.datasource.password=" + postgres.password(),
-            // The same pool for both: one connection per client and some for the processors.
-            "--spring.datasource.hikari.maximum-pool-size=" + (maxClients + 6),
-            "--ledger.keys-dir=" + keys,
-            "--ledger.data-dir=" + data,
-            "--server.port=0",
-            "--logging.level.root=WARN")) {
+        BenchApplications.start(
+            mode.application, mode == Mode.SERVICE, postgres, url, maxClients + 6)) {
       CommandGateway gateway = context.getBean(CommandGateway.class);
       Function<Object, ?> send = gateway::sendAndWait;
       send.apply(new OpenAccount("bench-op", HolderType.OPERATOR, "Operator", "CN-HB"));

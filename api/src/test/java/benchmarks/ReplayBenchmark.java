@@ -1,6 +1,5 @@
 package benchmarks;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,8 +43,6 @@ import org.carbonledger.projections.ProjectionProgress;
 import org.carbonledger.projections.Projections;
 import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -90,24 +87,8 @@ public final class ReplayBenchmark {
     long started = System.nanoTime();
     TestPostgres postgres = TestPostgres.startDurable();
     String url = postgres.newSchema("replay");
-    Path keys = Files.createTempDirectory("bench-keys-");
-    Path data = Files.createTempDirectory("bench-data-");
-    SpringApplicationBuilder builder =
-        new SpringApplicationBuilder(LedgerApplication.class)
-            .web(WebApplicationType.SERVLET)
-            .profiles("postgres");
-    if (SqlCounter.enabled()) {
-      builder.sources(SqlCounter.class);
-    }
     try (ConfigurableApplicationContext context =
-        builder.run(
-            "--spring.datasource.url=" + url,
-            "--spring.datasource.username=" + postgres.user(),
-            "--spring.datasource.password=" + postgres.password(),
-            "--ledger.keys-dir=" + keys,
-            "--ledger.data-dir=" + data,
-            "--server.port=0",
-            "--logging.level.root=WARN")) {
+        BenchApplications.start(LedgerApplication.class, true, postgres, url, null)) {
       CommandGateway gateway = context.getBean(CommandGateway.class);
       EventStore eventStore = context.getBean(EventStore.class);
       ProjectionProgress progress = context.getBean(ProjectionProgress.class);

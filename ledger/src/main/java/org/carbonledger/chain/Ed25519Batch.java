@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,7 @@ public final class Ed25519Batch {
   public boolean[] verifyEach() {
     boolean[] valid = new boolean[size];
     if (verifyAll()) {
-      java.util.Arrays.fill(valid, true);
+      Arrays.fill(valid, true);
       return valid;
     }
     for (int i = 0; i < size; i++) {
@@ -221,7 +222,7 @@ public final class Ed25519Batch {
       if (s.compareTo(L) >= 0) {
         return false;
       }
-      Affine r = decodePoint(java.util.Arrays.copyOf(signature, 32));
+      Affine r = decodePoint(Arrays.copyOf(signature, 32));
       if (r == null) {
         return false;
       }
@@ -519,7 +520,7 @@ public final class Ed25519Batch {
       last = position;
       position += width;
     }
-    return java.util.Arrays.copyOf(naf, last + 1);
+    return Arrays.copyOf(naf, last + 1);
   }
 
   private static long[] words(BigInteger scalar) {
