@@ -265,6 +265,41 @@ class AuditChainTamperPostgresIT {
   }
 
   @Test
+  void aRewrittenLeafHashIsFoundAtItsLeafAndBreaksTheSignedRoots() throws SQLException {
+    long leaf = leafOf(BATCH, 2);
+    tamper("UPDATE merkle_leaf SET leaf_hash = sha256(leaf_hash) WHERE leaf_index = " + leaf);
+
+    VerificationReport report = verify();
+    assertThat(report.findings())
+        .extracting(this::location)
+        .contains("LEAF_HASH_MISMATCH " + BATCH + "#2 leaf " + leaf);
+    // The log is built from the stored leaves, as the proofs the service serves are, so every
+    // signed checkpoint that covers the rewritten leaf no longer matches.
+    assertThat(report.findings())
+        .filteredOn(finding -> finding.kind().equals("CHECKPOINT_ROOT_MISMATCH"))
+        .isNotEmpty()
+        .allSatisfy(finding -> assertThat(finding.leafIndex()).isGreaterThanOrEqualTo(leaf));
+  }
+
+  @Test
+  void anEntryWhoseLeafIsIntactButWhoseBytesChangedIsFoundAtItsLeafOnly() throws SQLException {
+    long leaf = leafOf(BATCH, 3);
+    tamper(
+        // The last byte is the previous hash's, so the entry still decodes.
+        "UPDATE chain_entry SET entry = set_byte(entry, length(entry) - 1,"
+            + " get_byte(entry, length(entry) - 1) # 1) WHERE stream_id = '"
+            + BATCH
+            + "' AND sequence_number = 3");
+
+    List<Finding> findings = verify().findings();
+    assertThat(findings)
+        .extracting(this::location)
+        .contains("LEAF_HASH_MISMATCH " + BATCH + "#3 leaf " + leaf);
+    // The stored log still matches its signed checkpoints: what changed is the entry, not the log.
+    assertThat(findings).extracting(Finding::kind).doesNotContain("CHECKPOINT_ROOT_MISMATCH");
+  }
+
+  @Test
   void aStoredNodeThatProofsAreBuiltFromIsCheckedToo() throws SQLException {
     tamper("UPDATE merkle_node SET hash = sha256(hash) WHERE tree_level = 1 AND node_index = 0");
 

@@ -48,11 +48,19 @@ public final class ChainVerifier {
    */
   public static Optional<ChainFailure> verifyEntry(
       LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing) {
-    return verifyEntry(logged, expectedPreviousHash, keyRing, true);
+    return verifyEntry(logged, logged.signed().entry().hash(), expectedPreviousHash, keyRing, true);
   }
 
+  /**
+   * @param recomputed the hash of the entry's canonical bytes, computed once by the caller, who
+   *     also needs it as the next entry's expected link
+   */
   private static Optional<ChainFailure> verifyEntry(
-      LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing, boolean signature) {
+      LoggedEntry logged,
+      byte[] recomputed,
+      byte[] expectedPreviousHash,
+      KeyRing keyRing,
+      boolean signature) {
     Objects.requireNonNull(expectedPreviousHash, "expectedPreviousHash");
     Objects.requireNonNull(keyRing, "keyRing");
     SignedEntry signed = logged.signed();
@@ -60,7 +68,6 @@ public final class ChainVerifier {
     String streamId = entry.streamId();
     long sequence = entry.sequence();
 
-    byte[] recomputed = entry.hash();
     byte[] stored = signed.entryHash();
     if (!Arrays.equals(stored, recomputed)) {
       return Optional.of(
@@ -104,7 +111,8 @@ public final class ChainVerifier {
    */
   public static Optional<ChainFailure> verifyEntryWithoutSignature(
       LoggedEntry logged, byte[] expectedPreviousHash, KeyRing keyRing) {
-    return verifyEntry(logged, expectedPreviousHash, keyRing, false);
+    return verifyEntry(
+        logged, logged.signed().entry().hash(), expectedPreviousHash, keyRing, false);
   }
 
   /**
@@ -276,28 +284,26 @@ public final class ChainVerifier {
         aggregateType = entry.aggregateType();
       }
       List<ChainFailure> failures = new ArrayList<>(1);
+      // Encoded and hashed once: the hash is both checked here and the next entry's link.
+      byte[] hash = entry.hash();
       if (sequence != expectedSequence) {
         failures.add(new ChainFailure.SequenceGap(streamId, expectedSequence, sequence));
         // The link cannot hold across a gap, but the entry's own hash, key and signature can
         // still be checked, so that a gap does not hide an altered entry.
-        check(logged, entry.previousHash()).ifPresent(failures::add);
+        verifyEntry(logged, hash, entry.previousHash(), keyRing, checkSignatures)
+            .ifPresent(failures::add);
         if (sequence < expectedSequence) {
           // A repeated or earlier entry: keep expecting the next one, so that a duplicate or two
           // swapped entries are reported where they are and not again at every later entry.
           return failures;
         }
       } else {
-        check(logged, expectedPrevious).ifPresent(failures::add);
+        verifyEntry(logged, hash, expectedPrevious, keyRing, checkSignatures)
+            .ifPresent(failures::add);
       }
       expectedSequence = sequence + 1;
-      expectedPrevious = entry.hash();
+      expectedPrevious = hash;
       return failures;
-    }
-
-    private Optional<ChainFailure> check(LoggedEntry logged, byte[] previous) {
-      return checkSignatures
-          ? verifyEntry(logged, previous, keyRing)
-          : verifyEntryWithoutSignature(logged, previous, keyRing);
     }
   }
 

@@ -1,9 +1,5 @@
 package org.carbonledger.chain;
 
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -166,16 +162,17 @@ public record Entry(
     if (!mayBeEmpty && value.isEmpty()) {
       throw new IllegalArgumentException(name + " must not be empty");
     }
-    try {
-      // A strict encoder refuses unpaired surrogates, which Java strings can hold but UTF-8
-      // cannot represent; letting them through would make the encoding lossy.
-      StandardCharsets.UTF_8
-          .newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(value));
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(name + " is not well-formed Unicode", e);
+    // UTF-8 cannot represent an unpaired surrogate, which a Java string can hold: letting one
+    // through would make the encoding lossy, so it is refused as a strict encoder would.
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(name + " is not well-formed Unicode");
+      }
     }
   }
 }

@@ -118,13 +118,24 @@ public final class EntryCodec {
     }
 
     void int64(int tag, long value) {
-      bytes(tag, ByteBuffer.allocate(Long.BYTES).putLong(value).array());
+      header(tag, Long.BYTES);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) (value >>> shift));
+      }
     }
 
     void bytes(int tag, byte[] value) {
-      out.write(tag);
-      out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(value.length).array());
+      header(tag, value.length);
       out.writeBytes(value);
+    }
+
+    /** The tag, then the length as 4 big-endian bytes. */
+    private void header(int tag, int length) {
+      out.write(tag);
+      out.write(length >>> 24);
+      out.write(length >>> 16);
+      out.write(length >>> 8);
+      out.write(length);
     }
 
     byte[] toByteArray() {
@@ -153,33 +164,60 @@ public final class EntryCodec {
     }
 
     String string(int tag, String name, boolean mayBeEmpty) {
-      int valueAt = offset + 5;
-      byte[] raw = bytes(tag, name, -1);
-      if (!mayBeEmpty && raw.length == 0) {
+      int valueAt = field(tag, name, -1);
+      int length = offset - valueAt;
+      if (!mayBeEmpty && length == 0) {
         throw malformed(valueAt, name + " is empty");
+      }
+      if (isAscii(valueAt, offset)) {
+        // Most fields are ASCII, which is valid UTF-8 as it is; only the rest needs the strict
+        // decoder, which refuses what a lenient one would replace.
+        return new String(bytes, valueAt, length, StandardCharsets.US_ASCII);
       }
       try {
         return StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(raw))
+            .decode(ByteBuffer.wrap(bytes, valueAt, length))
             .toString();
       } catch (CharacterCodingException e) {
         throw malformed(valueAt, name + " is not valid UTF-8");
       }
     }
 
+    private boolean isAscii(int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (bytes[i] < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     long int64(int tag, String name) {
-      return ByteBuffer.wrap(bytes(tag, name, Long.BYTES)).getLong();
+      int valueAt = field(tag, name, Long.BYTES);
+      return ByteBuffer.wrap(bytes, valueAt, Long.BYTES).getLong();
     }
 
     /**
      * Reads one field.
      *
      * @param exactLength the required length, or -1 for any length
+     * @return a copy of its value
      */
     byte[] bytes(int tag, String name, int exactLength) {
+      int valueAt = field(tag, name, exactLength);
+      return Arrays.copyOfRange(bytes, valueAt, offset);
+    }
+
+    /**
+     * Checks one field's tag and length and moves past it.
+     *
+     * @param exactLength the required length, or -1 for any length
+     * @return the offset of its value, which ends at the new {@link #offset()}
+     */
+    private int field(int tag, String name, int exactLength) {
       int fieldAt = offset;
       if (bytes.length - offset < 5) {
         throw malformed(fieldAt, "truncated before the " + name + " field");
@@ -206,7 +244,7 @@ public final class EntryCodec {
         throw malformed(fieldAt, name + " must be " + exactLength + " bytes, not " + length);
       }
       offset = valueAt + (int) length;
-      return Arrays.copyOfRange(bytes, valueAt, offset);
+      return valueAt;
     }
 
     void end() {

@@ -59,7 +59,16 @@ public final class KeyIds {
    * @return true if it has the form of a ledger key id
    */
   public static boolean isKeyId(String keyId) {
-    return keyId != null && keyId.matches("[0-9a-f]{8}");
+    if (keyId == null || keyId.length() != 2 * KEY_ID_BYTES) {
+      return false;
+    }
+    for (int i = 0; i < keyId.length(); i++) {
+      char c = keyId.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

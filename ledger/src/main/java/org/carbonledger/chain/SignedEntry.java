@@ -87,8 +87,23 @@ public record SignedEntry(Entry entry, byte[] entryHash, String keyId, byte[] si
    * @return a new array
    */
   public byte[] leafData() {
+    return leafData(entry.canonicalBytes(), keyId, signature);
+  }
+
+  /**
+   * {@link #leafData()} from an entry's stored bytes, for a verifier that holds them: since the
+   * entry encoding is strict, bytes that {@link EntryCodec#decode decode} are the canonical
+   * encoding of the entry they decode to, and need not be encoded again.
+   *
+   * @param canonicalEntry the entry's canonical bytes, not null
+   * @param keyId the signing key's id, 8 lowercase hex digits
+   * @param signature the signature as stored, not null
+   * @return a new array
+   * @throws IllegalArgumentException if the key id is not 8 lowercase hex digits
+   */
+  public static byte[] leafData(byte[] canonicalEntry, String keyId, byte[] signature) {
     EntryCodec.Writer out = new EntryCodec.Writer(LEAF_PREFIX);
-    out.bytes(TAG_ENTRY, entry.canonicalBytes());
+    out.bytes(TAG_ENTRY, canonicalEntry);
     out.bytes(TAG_KEY_ID, KeyIds.parse(keyId));
     out.bytes(TAG_SIGNATURE, signature);
     return out.toByteArray();
