@@ -127,6 +127,11 @@ class EntryCodecTest {
   @Test
   void theConstructorRefusesWhatCannotBeEncoded() {
     assertThatThrownBy(() -> withActor("\ud800")).hasMessageContaining("well-formed");
+    // A lone low surrogate, a pair in the wrong order, and a high surrogate at the end.
+    assertThatThrownBy(() -> withActor("a\udc00b")).hasMessageContaining("well-formed");
+    assertThatThrownBy(() -> withActor("\udc00\ud800")).hasMessageContaining("well-formed");
+    assertThatThrownBy(() -> withActor("ok\ud83c")).hasMessageContaining("well-formed");
+    assertThat(withActor("runner \ud83c\udfc3").actor()).isEqualTo("runner \ud83c\udfc3");
     assertThatThrownBy(
             () -> new Entry("o", "A", "s", -1, "E", new byte[0], 0, "", "", Hashing.zeroHash()))
         .hasMessageContaining("negative");
