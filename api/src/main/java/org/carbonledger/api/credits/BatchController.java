@@ -5,7 +5,6 @@ import static org.carbonledger.api.web.Writes.creating;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.LocalDate;
-import java.util.UUID;
 import org.carbonledger.api.security.Caller;
 import org.carbonledger.api.security.Role;
 import org.carbonledger.api.web.ApiException;
@@ -18,6 +17,7 @@ import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.CancellationKind;
 import org.carbonledger.credits.RetirementPurpose;
 import org.carbonledger.credits.SerialBlock;
+import org.carbonledger.store.RandomIdentifiers;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -159,6 +159,6 @@ class BatchController {
   }
 
   private static String movementId(String prefix) {
-    return prefix + "-" + UUID.randomUUID();
+    return prefix + "-" + RandomIdentifiers.randomUuid();
   }
 }

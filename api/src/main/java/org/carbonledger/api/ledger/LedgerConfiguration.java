@@ -1,9 +1,10 @@
 package org.carbonledger.api.ledger;
 
+import javax.sql.DataSource;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.Repository;
 import org.carbonledger.accounts.AccountCheck;
-import org.carbonledger.accounts.EventSourcedAccountCheck;
+import org.carbonledger.accounts.CachedAccountCheck;
 import org.carbonledger.credits.Batch;
 import org.carbonledger.footprints.Footprint;
 import org.carbonledger.footprints.FootprintCoverage;
@@ -32,9 +33,16 @@ class LedgerConfiguration {
     return new AggregateCache(size);
   }
 
+  /**
+   * Accounts are checked twice per transfer; the most recently checked are remembered with the last
+   * event they were folded from, and folded again only when the account has a newer event.
+   */
   @Bean
-  AccountCheck accountCheck(EventStore eventStore) {
-    return new EventSourcedAccountCheck(eventStore);
+  AccountCheck accountCheck(
+      EventStore eventStore,
+      DataSource dataSource,
+      @Value("${ledger.account-cache-size:16384}") int size) {
+    return new CachedAccountCheck(eventStore, dataSource, size);
   }
 
   @Bean
