@@ -1,16 +1,14 @@
 package org.carbonledger.accounts;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
+import java.util.Optional;
+import java.util.function.Function;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
-import org.carbonledger.store.LedgerTables;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@link AccountCheck} that remembers the state of recently checked accounts, each with the
@@ -30,13 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class CachedAccountCheck implements AccountCheck {
 
-  private static final String LAST_EVENT =
-      "SELECT event_identifier FROM "
-          + LedgerTables.DOMAIN_EVENTS
-          + " WHERE aggregate_identifier = ? ORDER BY sequence_number DESC LIMIT 1";
-
   private final EventStore eventStore;
-  private final JdbcTemplate jdbc;
+  private final Function<String, Optional<String>> lastEventOf;
   private final Map<String, Known> known;
 
   /** An account's state after the event with this identifier. */
@@ -44,16 +37,17 @@ public final class CachedAccountCheck implements AccountCheck {
 
   /**
    * @param eventStore the ledger's event store, not null
-   * @param dataSource the database the event store keeps its events in, whose transactions it
-   *     shares, not null
+   * @param lastEventOf the identifier of a stream's last stored event, read in the caller's
+   *     transaction (as {@code store.LastEvents} does), not null
    * @param capacity how many accounts to remember, at least 1
    */
-  public CachedAccountCheck(EventStore eventStore, DataSource dataSource, int capacity) {
+  public CachedAccountCheck(
+      EventStore eventStore, Function<String, Optional<String>> lastEventOf, int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
     }
     this.eventStore = eventStore;
-    this.jdbc = new JdbcTemplate(dataSource);
+    this.lastEventOf = lastEventOf;
     this.known =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
@@ -70,7 +64,7 @@ public final class CachedAccountCheck implements AccountCheck {
 
   private AccountState state(String accountId, String field) {
     String streamId = Account.streamId(accountId);
-    List<String> last = jdbc.queryForList(LAST_EVENT, String.class, streamId);
+    Optional<String> last = lastEventOf.apply(streamId);
     if (last.isEmpty()) {
       throw LedgerRejection.of(
           RejectionCode.ACCOUNT_NOT_FOUND, field, "account " + accountId + " does not exist");
@@ -79,7 +73,7 @@ public final class CachedAccountCheck implements AccountCheck {
     synchronized (known) {
       remembered = known.get(accountId);
     }
-    if (remembered != null && remembered.lastEventId().equals(last.get(0))) {
+    if (remembered != null && remembered.lastEventId().equals(last.get())) {
       return remembered.state();
     }
     Known folded = fold(streamId);

@@ -18,6 +18,7 @@ import org.carbonledger.accounts.AccountEvent.AccountOpened;
 import org.carbonledger.accounts.AccountEvent.AccountUnfrozen;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.store.LastEvents;
 import org.carbonledger.store.LedgerTables;
 import org.carbonledger.testsupport.TestPostgres;
 import org.flywaydb.core.Flyway;
@@ -73,7 +74,8 @@ class CachedAccountCheckPostgresIT {
   @Test
   void anOpenAccountIsFoldedOnceAndThenRemembered() {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
-    CachedAccountCheck check = new CachedAccountCheck(eventStore, dataSource, 16);
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
 
     assertThat(check.requireOpen("expo", "fromAccountId").status()).isEqualTo(AccountStatus.OPEN);
     assertThat(check.requireOpen("expo", "fromAccountId").status()).isEqualTo(AccountStatus.OPEN);
@@ -84,7 +86,8 @@ class CachedAccountCheckPostgresIT {
   @Test
   void aFreezeStoredAfterTheAccountWasRememberedIsSeenAtTheNextCheck() {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
-    CachedAccountCheck check = new CachedAccountCheck(eventStore, dataSource, 16);
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
     check.requireOpen("expo", "toAccountId");
 
     append("expo", 1, new AccountFrozen("expo", "audit"));
@@ -105,7 +108,8 @@ class CachedAccountCheckPostgresIT {
   void aStateFoldedFromAnEventThatWasTakenBackIsNotReused() {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
     append("expo", 1, new AccountFrozen("expo", "audit"));
-    CachedAccountCheck check = new CachedAccountCheck(eventStore, dataSource, 16);
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
     assertThatThrownBy(() -> check.requireOpen("expo", "fromAccountId"))
         .isInstanceOf(LedgerRejection.class);
 
@@ -121,7 +125,8 @@ class CachedAccountCheckPostgresIT {
 
   @Test
   void anAccountWithoutEventsIsNotFound() {
-    CachedAccountCheck check = new CachedAccountCheck(eventStore, dataSource, 16);
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
 
     assertThatThrownBy(() -> check.requireOpen("nobody", "toAccountId"))
         .isInstanceOfSatisfying(
@@ -132,7 +137,8 @@ class CachedAccountCheckPostgresIT {
 
   @Test
   void onlyTheMostRecentlyCheckedAccountsAreRemembered() {
-    CachedAccountCheck check = new CachedAccountCheck(eventStore, dataSource, 2);
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 2);
     for (String id : new String[] {"a1", "a2", "a3"}) {
       append(id, 0, new AccountOpened(id, HolderType.INDIVIDUAL, "Runner " + id, "CN-HB"));
       check.requireOpen(id, "toAccountId");

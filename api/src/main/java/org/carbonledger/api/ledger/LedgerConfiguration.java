@@ -13,6 +13,7 @@ import org.carbonledger.methodologies.EventSourcedMethodologyCheck;
 import org.carbonledger.methodologies.MethodologyCheck;
 import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.store.AggregateCache;
+import org.carbonledger.store.LastEvents;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,7 +43,7 @@ class LedgerConfiguration {
       EventStore eventStore,
       DataSource dataSource,
       @Value("${ledger.account-cache-size:16384}") int size) {
-    return new CachedAccountCheck(eventStore, dataSource, size);
+    return new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, size);
   }
 
   @Bean

@@ -5,7 +5,9 @@ import static org.carbonledger.projections.ProjectionSql.timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.axonframework.config.ProcessingGroup;
@@ -112,40 +114,46 @@ public final class CreditsProjection {
       throw new SupplyInvariantViolation(
           event.batchId(), "transfer " + event.transferId() + " goes to the account it leaves");
     }
-    take(event.batchId(), event.fromAccountId(), event.blocks());
-    give(event.batchId(), event.toAccountId(), event.blocks());
+    // Both holdings are read in one query and their changes written in one batch of deletions
+    // and one of insertions: the projections replay every transfer, so round trips count.
+    Holdings holdings = new Holdings(event.batchId(), event.fromAccountId(), event.toAccountId());
+    holdings.take(event.fromAccountId(), event.blocks());
+    holdings.give(event.toAccountId(), event.blocks());
+    holdings.store();
     jdbc.update(
         "UPDATE batch_supply SET last_position = ? WHERE batch_id = ?", position, event.batchId());
-    movement(
-        event.fromAccountId(),
-        position,
-        event.batchId(),
-        MovementKind.TRANSFER_OUT,
-        event.transferId(),
-        event.quantity(),
-        event.toAccountId(),
-        event.blocks(),
-        message);
-    movement(
-        event.toAccountId(),
-        position,
-        event.batchId(),
-        MovementKind.TRANSFER_IN,
-        event.transferId(),
-        event.quantity(),
-        event.fromAccountId(),
-        event.blocks(),
-        message);
+    movements(
+        List.of(
+            movementRow(
+                event.fromAccountId(),
+                position,
+                event.batchId(),
+                MovementKind.TRANSFER_OUT,
+                event.transferId(),
+                event.quantity(),
+                event.toAccountId(),
+                event.blocks(),
+                message),
+            movementRow(
+                event.toAccountId(),
+                position,
+                event.batchId(),
+                MovementKind.TRANSFER_IN,
+                event.transferId(),
+                event.quantity(),
+                event.fromAccountId(),
+                event.blocks(),
+                message)));
     checkSupply(event.batchId());
   }
 
   @EventHandler
   public void on(CreditsRetired event, EventMessage<?> message, TrackingToken token) {
     long position = Projections.eventPosition(token, jdbc);
-    if (movedBefore(event.batchId(), position, event.quantity(), event.blocks())) {
+    BatchRow batch = unmovedBatch(event.batchId(), position, event.quantity(), event.blocks());
+    if (batch == null) {
       return;
     }
-    BatchRow batch = batch(event.batchId());
     take(event.batchId(), event.accountId(), event.blocks());
     jdbc.update(
         "UPDATE batch_supply SET tradable = tradable - ?, retired = retired + ?,"
@@ -235,12 +243,22 @@ public final class CreditsProjection {
    */
   private boolean movedBefore(
       String batchId, long position, long quantity, List<SerialBlock> blocks) {
+    return unmovedBatch(batchId, position, quantity, blocks) == null;
+  }
+
+  /**
+   * The batch's row if the movement at {@code position} is still to be applied, null if it was
+   * applied before; checks that the batch exists and that the movement's quantity is the size of
+   * its blocks.
+   */
+  private BatchRow unmovedBatch(
+      String batchId, long position, long quantity, List<SerialBlock> blocks) {
     BatchRow batch = batch(batchId);
     if (batch == null) {
       throw new SupplyInvariantViolation(batchId, "credits moved before issuance");
     }
     if (position <= batch.lastPosition()) {
-      return true;
+      return null;
     }
     long count = 0;
     for (SerialBlock block : blocks) {
@@ -250,7 +268,70 @@ public final class CreditsProjection {
       throw new SupplyInvariantViolation(
           batchId, "a movement of " + quantity + " credits names serials " + blocks);
     }
-    return false;
+    return batch;
+  }
+
+  /**
+   * Two accounts' holdings of one batch, read at once, changed in memory and written back as one
+   * batch of deletions and one of insertions; the rules are those of {@link #take} and {@link
+   * #give}.
+   */
+  private final class Holdings {
+    private final String batchId;
+    private final Map<String, List<SerialBlock>> before = new LinkedHashMap<>();
+    private final Map<String, List<SerialBlock>> after = new LinkedHashMap<>();
+
+    Holdings(String batchId, String first, String second) {
+      this.batchId = batchId;
+      before.put(first, new ArrayList<>());
+      before.put(second, new ArrayList<>());
+      jdbc.query(
+          "SELECT account_id, first_serial, last_serial FROM holding_block"
+              + " WHERE batch_id = ? AND account_id IN (?, ?) ORDER BY account_id, first_serial",
+          row -> {
+            before
+                .get(row.getString("account_id"))
+                .add(new SerialBlock(row.getLong("first_serial"), row.getLong("last_serial")));
+          },
+          batchId,
+          first,
+          second);
+      after.putAll(before);
+    }
+
+    void take(String accountId, List<SerialBlock> blocks) {
+      SerialBlocks holding = new SerialBlocks();
+      holding.add(after.get(accountId));
+      try {
+        holding.remove(blocks);
+      } catch (IllegalStateException e) {
+        throw new SupplyInvariantViolation(
+            batchId, "account " + accountId + " does not hold " + blocks + ": " + e.getMessage());
+      }
+      after.put(accountId, holding.blocks());
+    }
+
+    void give(String accountId, List<SerialBlock> blocks) {
+      SerialBlocks holding = new SerialBlocks();
+      holding.add(after.get(accountId));
+      try {
+        holding.add(blocks);
+      } catch (IllegalStateException e) {
+        throw new SupplyInvariantViolation(
+            batchId, "account " + accountId + " already holds " + blocks + ": " + e.getMessage());
+      }
+      after.put(accountId, holding.blocks());
+    }
+
+    void store() {
+      List<Object[]> deleted = new ArrayList<>();
+      List<Object[]> inserted = new ArrayList<>();
+      for (String accountId : before.keySet()) {
+        difference(
+            batchId, accountId, before.get(accountId), after.get(accountId), deleted, inserted);
+      }
+      write(deleted, inserted);
+    }
   }
 
   /** Takes serials out of an account's holding; they must all be held there. */
@@ -293,20 +374,39 @@ public final class CreditsProjection {
   /** Writes the difference between an account's blocks before and after a change. */
   private void store(
       String batchId, String accountId, List<SerialBlock> before, List<SerialBlock> after) {
+    List<Object[]> deleted = new ArrayList<>();
+    List<Object[]> inserted = new ArrayList<>();
+    difference(batchId, accountId, before, after, deleted, inserted);
+    write(deleted, inserted);
+  }
+
+  /** Adds the rows to delete and to insert that turn an account's blocks before into after. */
+  private static void difference(
+      String batchId,
+      String accountId,
+      List<SerialBlock> before,
+      List<SerialBlock> after,
+      List<Object[]> deleted,
+      List<Object[]> inserted) {
     Set<SerialBlock> kept = new HashSet<>(after);
     Set<SerialBlock> existing = new HashSet<>(before);
-    List<Object[]> deleted = new ArrayList<>();
     for (SerialBlock block : before) {
       if (!kept.contains(block)) {
         deleted.add(new Object[] {batchId, block.first(), accountId});
       }
     }
-    List<Object[]> inserted = new ArrayList<>();
     for (SerialBlock block : after) {
       if (!existing.contains(block)) {
         inserted.add(new Object[] {batchId, block.first(), block.last(), accountId});
       }
     }
+  }
+
+  /**
+   * Deletes, then inserts: a block that changes hands keeps its first serial, the holdings' key
+   * with the batch, so its old row must be gone before its new one is written.
+   */
+  private void write(List<Object[]> deleted, List<Object[]> inserted) {
     if (!deleted.isEmpty()) {
       jdbc.batchUpdate(
           "DELETE FROM holding_block WHERE batch_id = ? AND first_serial = ? AND account_id = ?",
@@ -330,20 +430,50 @@ public final class CreditsProjection {
       String counterpartyAccountId,
       List<SerialBlock> blocks,
       EventMessage<?> message) {
-    jdbc.update(
+    movements(
+        List.<Object[]>of(
+            movementRow(
+                accountId,
+                position,
+                batchId,
+                kind,
+                movementId,
+                quantity,
+                counterpartyAccountId,
+                blocks,
+                message)));
+  }
+
+  private void movements(List<Object[]> rows) {
+    jdbc.batchUpdate(
         "INSERT INTO account_movement (account_id, global_position, batch_id, movement_kind,"
             + " movement_id, quantity, counterparty_account_id, serial_blocks, occurred_at,"
             + " event_identifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        accountId,
-        position,
-        batchId,
-        kind.name(),
-        movementId,
-        quantity,
-        counterpartyAccountId,
-        ProjectionSql.blocks(blocks),
-        timestamp(message.getTimestamp()),
-        message.getIdentifier());
+        rows);
+  }
+
+  private static Object[] movementRow(
+      String accountId,
+      long position,
+      String batchId,
+      MovementKind kind,
+      String movementId,
+      long quantity,
+      String counterpartyAccountId,
+      List<SerialBlock> blocks,
+      EventMessage<?> message) {
+    return new Object[] {
+      accountId,
+      position,
+      batchId,
+      kind.name(),
+      movementId,
+      quantity,
+      counterpartyAccountId,
+      ProjectionSql.blocks(blocks),
+      timestamp(message.getTimestamp()),
+      message.getIdentifier()
+    };
   }
 
   /**
