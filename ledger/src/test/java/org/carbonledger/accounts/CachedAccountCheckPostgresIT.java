@@ -21,7 +21,6 @@ import org.carbonledger.registry.RejectionCode;
 import org.carbonledger.store.LastEvents;
 import org.carbonledger.store.LedgerTables;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,12 +37,7 @@ class CachedAccountCheckPostgresIT {
   @BeforeEach
   void emptyEventStore() {
     TestPostgres postgres = TestPostgres.get();
-    String url = postgres.newSchema("account_check");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    String url = postgres.newMigratedSchema("account_check");
     dataSource = new DriverManagerDataSource(url, postgres.user(), postgres.password());
     JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
     ConnectionProvider connections = dataSource::getConnection;

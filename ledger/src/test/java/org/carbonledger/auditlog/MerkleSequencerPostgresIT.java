@@ -25,7 +25,6 @@ import org.carbonledger.chain.note.Checkpoint;
 import org.carbonledger.chain.note.NoteVerifierKey;
 import org.carbonledger.store.LedgerSerialization;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -40,12 +39,7 @@ class MerkleSequencerPostgresIT {
   @Test
   void aSequencerTakingOverMidLogContinuesTheSameTreeAndSkipsWhatIsLogged() throws Exception {
     TestPostgres postgres = TestPostgres.get();
-    String url = postgres.newSchema("sequencer");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    String url = postgres.newMigratedSchema("sequencer");
     ConnectionProvider connections =
         () -> DriverManager.getConnection(url, postgres.user(), postgres.password());
     PGSimpleDataSource dataSource = new PGSimpleDataSource();

@@ -28,7 +28,6 @@ import org.carbonledger.accounts.AccountEvent.AccountFrozen;
 import org.carbonledger.accounts.AccountEvent.AccountOpened;
 import org.carbonledger.accounts.HolderType;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +41,7 @@ class EventStorePostgresIT {
   @BeforeAll
   static void migrate() {
     TestPostgres postgres = TestPostgres.get();
-    url = postgres.newSchema("event_store");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    url = postgres.newMigratedSchema("event_store");
     serializer = JacksonSerializer.defaultSerializer();
     engine =
         JdbcEventStorageEngine.builder()

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 
 /**
  * A real PostgreSQL for integration tests: the one named by {@code LEDGER_TEST_DB_URL}, or else a
@@ -105,6 +106,19 @@ public final class TestPostgres {
       throw new IllegalStateException("cannot create test schema " + schema + " at " + baseUrl, e);
     }
     return withParameter(baseUrl, "currentSchema=" + schema);
+  }
+
+  /**
+   * {@link #newSchema} with the ledger's migrations applied, as the service's Flyway applies them.
+   */
+  public String newMigratedSchema(String hint) {
+    String url = newSchema(hint);
+    Flyway.configure()
+        .dataSource(url, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    return url;
   }
 
   public String user() {

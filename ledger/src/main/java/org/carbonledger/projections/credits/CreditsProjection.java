@@ -4,6 +4,7 @@ import static org.carbonledger.projections.ProjectionSql.timestamp;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,7 +117,8 @@ public final class CreditsProjection {
     }
     // Both holdings are read in one query and their changes written in one batch of deletions
     // and one of insertions: the projections replay every transfer, so round trips count.
-    Holdings holdings = new Holdings(event.batchId(), event.fromAccountId(), event.toAccountId());
+    Holdings holdings =
+        new Holdings(event.batchId(), List.of(event.fromAccountId(), event.toAccountId()));
     holdings.take(event.fromAccountId(), event.blocks());
     holdings.give(event.toAccountId(), event.blocks());
     holdings.store();
@@ -271,37 +273,55 @@ public final class CreditsProjection {
     return batch;
   }
 
+  /** Takes serials out of an account's holding; they must all be held there. */
+  private void take(String batchId, String accountId, List<SerialBlock> blocks) {
+    Holdings holdings = new Holdings(batchId, List.of(accountId));
+    holdings.take(accountId, blocks);
+    holdings.store();
+  }
+
+  /** Adds serials to an account's holding, merging adjacent blocks. */
+  private void give(String batchId, String accountId, List<SerialBlock> blocks) {
+    Holdings holdings = new Holdings(batchId, List.of(accountId));
+    holdings.give(accountId, blocks);
+    holdings.store();
+  }
+
   /**
-   * Two accounts' holdings of one batch, read at once, changed in memory and written back as one
-   * batch of deletions and one of insertions; the rules are those of {@link #take} and {@link
-   * #give}.
+   * Some accounts' holdings of one batch, read in one query, changed in memory and written back as
+   * one batch of deletions and one of insertions: the projections replay every movement, so round
+   * trips count.
    */
   private final class Holdings {
     private final String batchId;
     private final Map<String, List<SerialBlock>> before = new LinkedHashMap<>();
     private final Map<String, List<SerialBlock>> after = new LinkedHashMap<>();
 
-    Holdings(String batchId, String first, String second) {
+    Holdings(String batchId, List<String> accountIds) {
       this.batchId = batchId;
-      before.put(first, new ArrayList<>());
-      before.put(second, new ArrayList<>());
+      List<Object> arguments = new ArrayList<>();
+      arguments.add(batchId);
+      for (String accountId : accountIds) {
+        before.put(accountId, new ArrayList<>());
+        arguments.add(accountId);
+      }
       jdbc.query(
-          "SELECT account_id, first_serial, last_serial FROM holding_block"
-              + " WHERE batch_id = ? AND account_id IN (?, ?) ORDER BY account_id, first_serial",
+          "SELECT account_id, first_serial, last_serial FROM holding_block WHERE batch_id = ?"
+              + " AND account_id IN ("
+              + String.join(", ", Collections.nCopies(accountIds.size(), "?"))
+              + ") ORDER BY account_id, first_serial",
           row -> {
             before
                 .get(row.getString("account_id"))
                 .add(new SerialBlock(row.getLong("first_serial"), row.getLong("last_serial")));
           },
-          batchId,
-          first,
-          second);
+          arguments.toArray());
       after.putAll(before);
     }
 
+    /** Takes serials out of an account's holding; they must all be held there. */
     void take(String accountId, List<SerialBlock> blocks) {
-      SerialBlocks holding = new SerialBlocks();
-      holding.add(after.get(accountId));
+      SerialBlocks holding = holding(accountId);
       try {
         holding.remove(blocks);
       } catch (IllegalStateException e) {
@@ -311,9 +331,9 @@ public final class CreditsProjection {
       after.put(accountId, holding.blocks());
     }
 
+    /** Adds serials to an account's holding, merging adjacent blocks. */
     void give(String accountId, List<SerialBlock> blocks) {
-      SerialBlocks holding = new SerialBlocks();
-      holding.add(after.get(accountId));
+      SerialBlocks holding = holding(accountId);
       try {
         holding.add(blocks);
       } catch (IllegalStateException e) {
@@ -323,82 +343,31 @@ public final class CreditsProjection {
       after.put(accountId, holding.blocks());
     }
 
+    private SerialBlocks holding(String accountId) {
+      SerialBlocks holding = new SerialBlocks();
+      holding.add(after.get(accountId));
+      return holding;
+    }
+
+    /** Writes the difference between every account's blocks before and after the changes. */
     void store() {
       List<Object[]> deleted = new ArrayList<>();
       List<Object[]> inserted = new ArrayList<>();
       for (String accountId : before.keySet()) {
-        difference(
-            batchId, accountId, before.get(accountId), after.get(accountId), deleted, inserted);
+        Set<SerialBlock> kept = new HashSet<>(after.get(accountId));
+        Set<SerialBlock> existing = new HashSet<>(before.get(accountId));
+        for (SerialBlock block : before.get(accountId)) {
+          if (!kept.contains(block)) {
+            deleted.add(new Object[] {batchId, block.first(), accountId});
+          }
+        }
+        for (SerialBlock block : after.get(accountId)) {
+          if (!existing.contains(block)) {
+            inserted.add(new Object[] {batchId, block.first(), block.last(), accountId});
+          }
+        }
       }
       write(deleted, inserted);
-    }
-  }
-
-  /** Takes serials out of an account's holding; they must all be held there. */
-  private void take(String batchId, String accountId, List<SerialBlock> blocks) {
-    List<SerialBlock> before = held(batchId, accountId);
-    SerialBlocks holding = new SerialBlocks();
-    holding.add(before);
-    try {
-      holding.remove(blocks);
-    } catch (IllegalStateException e) {
-      throw new SupplyInvariantViolation(
-          batchId, "account " + accountId + " does not hold " + blocks + ": " + e.getMessage());
-    }
-    store(batchId, accountId, before, holding.blocks());
-  }
-
-  /** Adds serials to an account's holding, merging adjacent blocks. */
-  private void give(String batchId, String accountId, List<SerialBlock> blocks) {
-    List<SerialBlock> before = held(batchId, accountId);
-    SerialBlocks holding = new SerialBlocks();
-    holding.add(before);
-    try {
-      holding.add(blocks);
-    } catch (IllegalStateException e) {
-      throw new SupplyInvariantViolation(
-          batchId, "account " + accountId + " already holds " + blocks + ": " + e.getMessage());
-    }
-    store(batchId, accountId, before, holding.blocks());
-  }
-
-  private List<SerialBlock> held(String batchId, String accountId) {
-    return jdbc.query(
-        "SELECT first_serial, last_serial FROM holding_block WHERE batch_id = ? AND account_id = ?"
-            + " ORDER BY first_serial",
-        (row, n) -> new SerialBlock(row.getLong("first_serial"), row.getLong("last_serial")),
-        batchId,
-        accountId);
-  }
-
-  /** Writes the difference between an account's blocks before and after a change. */
-  private void store(
-      String batchId, String accountId, List<SerialBlock> before, List<SerialBlock> after) {
-    List<Object[]> deleted = new ArrayList<>();
-    List<Object[]> inserted = new ArrayList<>();
-    difference(batchId, accountId, before, after, deleted, inserted);
-    write(deleted, inserted);
-  }
-
-  /** Adds the rows to delete and to insert that turn an account's blocks before into after. */
-  private static void difference(
-      String batchId,
-      String accountId,
-      List<SerialBlock> before,
-      List<SerialBlock> after,
-      List<Object[]> deleted,
-      List<Object[]> inserted) {
-    Set<SerialBlock> kept = new HashSet<>(after);
-    Set<SerialBlock> existing = new HashSet<>(before);
-    for (SerialBlock block : before) {
-      if (!kept.contains(block)) {
-        deleted.add(new Object[] {batchId, block.first(), accountId});
-      }
-    }
-    for (SerialBlock block : after) {
-      if (!existing.contains(block)) {
-        inserted.add(new Object[] {batchId, block.first(), block.last(), accountId});
-      }
     }
   }
 
