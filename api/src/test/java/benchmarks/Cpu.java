@@ -39,9 +39,7 @@ record Cpu(
     } catch (IOException | RuntimeException e) {
       // Not Linux: the machine's share is unknown.
     }
-    var jit = ManagementFactory.getCompilationMXBean();
-    return new Cpu(
-        process, busy, total, System.nanoTime(), jit == null ? 0 : jit.getTotalCompilationTime());
+    return new Cpu(process, busy, total, System.nanoTime(), CompilerCpu.millis());
   }
 
   /** "this JVM x ms per item, machine y% busy" between an earlier reading and this one. */
@@ -55,7 +53,7 @@ record Cpu(
     double ours = (jvm + serverCpuSeconds) / (wall * cores);
     return String.format(
         Locale.ROOT,
-        "JVM CPU %.2f ms per %s (%.2f cores; JIT compiling %.1f s of %.1f s); machine %.0f%%"
+        "JVM CPU %.2f ms per %s (%.2f cores; JIT compiler threads %.1f CPU-s of %.1f s); machine %.0f%%"
             + " busy, of which this benchmark (its JVMs and PostgreSQL) %.0f%% and others %.0f%%",
         items == 0 ? 0.0 : 1000 * jvm / items,
         item,

@@ -57,7 +57,7 @@ import org.carbonledger.testsupport.TestPostgres;
  *       was seen in the log.
  *   <li><b>Memory.</b> The service's RSS and high-water mark ({@code /proc/self/status}) and heap
  *       ({@code MemoryMXBean}), sampled inside the service every 250 ms, with its CPU time and its
- *       JIT compilers' time, which on two shared cores stays high for minutes.
+ *       JIT compiler threads' CPU time ({@link CompilerCpu}).
  * </ol>
  *
  * <p>At the end it checks that the projections kept up with the writes, and says so loudly if they
@@ -713,8 +713,8 @@ public final class HttpLoadBenchmark {
         phase.generatorCpuSeconds() / phase.seconds());
     System.out.printf(
         Locale.ROOT,
-        "  per second, in 5-second steps: %s; the service's JIT compilers worked %.1f s of the"
-            + " %.1f s%n",
+        "  per second, in 5-second steps: %s; the service's JIT compiler threads used %.1f s of"
+            + " CPU in the %.1f s%n",
         phase.timeline(),
         phase.serviceJitSeconds(),
         phase.seconds());
@@ -985,9 +985,8 @@ public final class HttpLoadBenchmark {
         "s/s",
         null,
         null,
-        "seconds the service's JIT compilers spent compiling per second of the closed loop"
-            + " (compile time, which includes time waiting for a core): how far from a warm JVM"
-            + " the measurement was");
+        "CPU seconds the service's JIT compiler threads used per second of the closed loop: how"
+            + " far from a warm JVM the measurement was");
     sheet.add(
         "http.closedLoop.generator.cpu.cores",
         closed.generatorCpuSeconds() / closed.seconds(),

@@ -21,8 +21,8 @@ import org.springframework.boot.SpringApplication;
  * </pre>
  *
  * from {@code /proc/self/status} (VmRSS, VmHWM), the {@link MemoryMXBean}, the process's CPU time
- * and the JIT compilers' total compilation time. The load generator runs in another process, so
- * neither its memory nor its CPU is counted here.
+ * and the CPU time of the JIT compiler threads ({@link CompilerCpu}). The load generator runs in
+ * another process, so neither its memory nor its CPU is counted here.
  */
 public final class ServiceProcess {
 
@@ -40,7 +40,6 @@ public final class ServiceProcess {
   private static void sample(Path file, long intervalMillis) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     var os = ManagementFactory.getOperatingSystemMXBean();
-    var jit = ManagementFactory.getCompilationMXBean();
     try (PrintWriter out =
         new PrintWriter(
             Files.newBufferedWriter(
@@ -73,7 +72,7 @@ public final class ServiceProcess {
             heap.getCommitted(),
             nonHeap.getUsed(),
             cpu,
-            jit == null ? -1 : jit.getTotalCompilationTime());
+            CompilerCpu.millis());
         out.flush();
         Thread.sleep(intervalMillis);
       }
