@@ -75,14 +75,43 @@ failed=0
 
 # step NAME COMMAND...: runs one benchmark, its output shown and kept in target/bench/raw/NAME.log,
 # and records its time, exit code and the load average before and after.
+# The share of the machine's CPU that was busy over the next $1 seconds, from /proc/stat.
+busy_percent() {
+  local cpu user nice system idle iowait irq softirq steal rest total1 idle1
+  read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+  total1=$((user + nice + system + idle + iowait + irq + softirq + steal))
+  idle1=$((idle + iowait))
+  sleep "$1"
+  read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+  local total=$((user + nice + system + idle + iowait + irq + softirq + steal - total1))
+  local idle_ticks=$((idle + iowait - idle1))
+  if [ "$total" -le 0 ]; then echo 0; else echo $((100 * (total - idle_ticks) / total)); fi
+}
+
+# Waits, up to 30 s, until the machine is quiet (under 25% busy for a second): the previous
+# step's processes (a service shutting down, a PostgreSQL checkpoint) must not eat into the next
+# step's cores. Prints how busy it was and how long it waited.
+settle() {
+  local waited=0 busy=0
+  [ -r /proc/stat ] || { echo "? 0"; return; }
+  while [ "$waited" -lt 30 ]; do
+    busy=$(busy_percent 1)
+    [ "$busy" -lt 25 ] && break
+    waited=$((waited + 1))
+  done
+  echo "$busy $waited"
+}
+
 step() {
   local name=$1
   shift
-  local load_before began rc
+  local load_before began rc quiet
+  quiet=$(settle)
   load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
   began=$SECONDS
   echo
-  echo "=== $name: $* ($(date -u +%H:%M:%S) UTC, load $load_before)"
+  echo "=== $name: $* ($(date -u +%H:%M:%S) UTC, load $load_before; machine ${quiet%% *}% busy"\
+    "after waiting ${quiet##* } s for it to settle)"
   "$@" 2>&1 | tee "$raw/$name.log"
   rc=${PIPESTATUS[0]}
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$((SECONDS - began))" "$rc" "$load_before" \
