@@ -565,17 +565,7 @@ public final class HttpLoadBenchmark {
               () -> {
                 Latencies latencies = new Latencies();
                 while (System.nanoTime() < end) {
-                  long sent = System.nanoTime();
-                  HttpResponse<String> response = null;
-                  Throwable failure = null;
-                  try {
-                    response = http.send(requests.get(), HttpResponse.BodyHandlers.ofString());
-                  } catch (IOException e) {
-                    failure = e;
-                  }
-                  long now = System.nanoTime();
-                  latencies.record(now - sent);
-                  outcomes.count(response, failure, now);
+                  send(requests.get(), System.nanoTime(), latencies, outcomes);
                 }
                 return latencies;
               }));
@@ -642,16 +632,7 @@ public final class HttpLoadBenchmark {
                     unsent.incrementAndGet();
                     continue;
                   }
-                  HttpResponse<String> response = null;
-                  Throwable failure = null;
-                  try {
-                    response = http.send(transfer(), HttpResponse.BodyHandlers.ofString());
-                  } catch (IOException e) {
-                    failure = e;
-                  }
-                  long now = System.nanoTime();
-                  latencies.record(now - due);
-                  outcomes.count(response, failure, now);
+                  send(transfer(), due, latencies, outcomes);
                 }
                 return latencies;
               }));
@@ -681,6 +662,24 @@ public final class HttpLoadBenchmark {
         (generatorCpuNanos() - generatorBefore) / 1e9,
         (lastSample()[7] - jitBefore) / 1e3,
         timeline(outcomes));
+  }
+
+  /**
+   * Sends one request and counts its outcome, its latency measured from {@code from}: the moment it
+   * was sent in a closed loop, the moment it was due in an open one.
+   */
+  private void send(HttpRequest request, long from, Latencies latencies, Outcomes outcomes)
+      throws InterruptedException {
+    HttpResponse<String> response = null;
+    Throwable failure = null;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      failure = e;
+    }
+    long now = System.nanoTime();
+    latencies.record(now - from);
+    outcomes.count(response, failure, now);
   }
 
   /** Successful requests per second in each five seconds of a phase: is it steady? */

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.store.EventStreams;
+import org.carbonledger.store.EventStreams.Folded;
 
 /**
  * {@link AccountCheck} that remembers the state of recently checked accounts, each with the
@@ -30,10 +30,7 @@ public final class CachedAccountCheck implements AccountCheck {
 
   private final EventStore eventStore;
   private final Function<String, Optional<String>> lastEventOf;
-  private final Map<String, Known> known;
-
-  /** An account's state after the event with this identifier. */
-  private record Known(String lastEventId, AccountState state) {}
+  private final Map<String, Folded<AccountState>> known;
 
   /**
    * @param eventStore the ledger's event store, not null
@@ -51,7 +48,7 @@ public final class CachedAccountCheck implements AccountCheck {
     this.known =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Folded<AccountState>> eldest) {
             return size() > capacity;
           }
         };
@@ -65,41 +62,25 @@ public final class CachedAccountCheck implements AccountCheck {
   private AccountState state(String accountId, String field) {
     String streamId = Account.streamId(accountId);
     Optional<String> last = lastEventOf.apply(streamId);
-    if (last.isEmpty()) {
-      throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_NOT_FOUND, field, "account " + accountId + " does not exist");
-    }
-    Known remembered;
+    Folded<AccountState> remembered;
     synchronized (known) {
       remembered = known.get(accountId);
     }
-    if (remembered != null && remembered.lastEventId().equals(last.get())) {
+    if (last.isPresent() && remembered != null && remembered.lastEventId().equals(last.get())) {
       return remembered.state();
     }
-    Known folded = fold(streamId);
-    if (folded == null) {
-      throw LedgerRejection.of(
-          RejectionCode.ACCOUNT_NOT_FOUND, field, "account " + accountId + " does not exist");
-    }
+    Folded<AccountState> folded =
+        EventStreams.foldToLast(eventStore, streamId, AccountEvent.class, AccountState::next)
+            .orElseThrow(
+                () ->
+                    LedgerRejection.of(
+                        RejectionCode.ACCOUNT_NOT_FOUND,
+                        field,
+                        "account " + accountId + " does not exist"));
     synchronized (known) {
       known.put(accountId, folded);
     }
     return folded.state();
-  }
-
-  /** The account's events folded, with the identifier of the last; null without events. */
-  private Known fold(String streamId) {
-    DomainEventStream stream = eventStore.readEvents(streamId);
-    AccountState state = null;
-    String lastEventId = null;
-    while (stream.hasNext()) {
-      DomainEventMessage<?> message = stream.next();
-      lastEventId = message.getIdentifier();
-      if (message.getPayload() instanceof AccountEvent event) {
-        state = AccountState.next(state, event);
-      }
-    }
-    return state == null ? null : new Known(lastEventId, state);
   }
 
   /** How many accounts are remembered now; for tests. */

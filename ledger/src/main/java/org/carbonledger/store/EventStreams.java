@@ -26,14 +26,33 @@ public final class EventStreams {
    */
   public static <S, E> Optional<S> fold(
       EventStore eventStore, String streamId, Class<E> eventType, BiFunction<S, E, S> next) {
+    return foldToLast(eventStore, streamId, eventType, next).map(Folded::state);
+  }
+
+  /**
+   * A stream's folded state and the identifier of the last event read, which names exactly this
+   * history: event identifiers are unique and stored events never change.
+   */
+  public record Folded<S>(S state, String lastEventId) {}
+
+  /**
+   * {@link #fold}, also saying which event the state was folded up to.
+   *
+   * @return the folded state with its last event's identifier, or empty when the stream has no
+   *     events of the type
+   */
+  public static <S, E> Optional<Folded<S>> foldToLast(
+      EventStore eventStore, String streamId, Class<E> eventType, BiFunction<S, E, S> next) {
     DomainEventStream stream = eventStore.readEvents(streamId);
     S state = null;
+    String lastEventId = null;
     while (stream.hasNext()) {
       DomainEventMessage<?> message = stream.next();
+      lastEventId = message.getIdentifier();
       if (eventType.isInstance(message.getPayload())) {
         state = next.apply(state, eventType.cast(message.getPayload()));
       }
     }
-    return Optional.ofNullable(state);
+    return state == null ? Optional.empty() : Optional.of(new Folded<>(state, lastEventId));
   }
 }

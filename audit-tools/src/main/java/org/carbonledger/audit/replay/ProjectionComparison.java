@@ -250,6 +250,7 @@ final class ProjectionComparison implements AutoCloseable {
     long last = row.getLong(3);
     String account = row.getString(4);
     Held held = batch == null ? null : batch.holdings.get(first);
+    String stored = "the table has " + account + " holding " + first + "-" + last;
     if (held == null) {
       findings.accept(
           finding(
@@ -257,12 +258,7 @@ final class ProjectionComparison implements AutoCloseable {
               batchId,
               HOLDING_BLOCK,
               holdingRow(batchId, first),
-              "the table has "
-                  + account
-                  + " holding "
-                  + first
-                  + "-"
-                  + last
+              stored
                   + " but "
                   + (batch == null
                       ? "the replay has no batch " + batchId
@@ -277,18 +273,7 @@ final class ProjectionComparison implements AutoCloseable {
               batchId,
               HOLDING_BLOCK,
               holdingRow(batchId, first),
-              "the table has "
-                  + account
-                  + " holding "
-                  + first
-                  + "-"
-                  + last
-                  + ", the replay "
-                  + held.account
-                  + " holding "
-                  + first
-                  + "-"
-                  + held.last));
+              stored + ", the replay " + held.account + " holding " + first + "-" + held.last));
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -321,32 +322,31 @@ public final class CreditsProjection {
 
     /** Takes serials out of an account's holding; they must all be held there. */
     void take(String accountId, List<SerialBlock> blocks) {
-      SerialBlocks holding = holding(accountId);
-      try {
-        holding.remove(blocks);
-      } catch (IllegalStateException e) {
-        throw new SupplyInvariantViolation(
-            batchId, "account " + accountId + " does not hold " + blocks + ": " + e.getMessage());
-      }
-      after.put(accountId, holding.blocks());
+      change(accountId, blocks, SerialBlocks::remove, "does not hold");
     }
 
     /** Adds serials to an account's holding, merging adjacent blocks. */
     void give(String accountId, List<SerialBlock> blocks) {
-      SerialBlocks holding = holding(accountId);
-      try {
-        holding.add(blocks);
-      } catch (IllegalStateException e) {
-        throw new SupplyInvariantViolation(
-            batchId, "account " + accountId + " already holds " + blocks + ": " + e.getMessage());
-      }
-      after.put(accountId, holding.blocks());
+      change(accountId, blocks, SerialBlocks::add, "already holds");
     }
 
-    private SerialBlocks holding(String accountId) {
+    /**
+     * Applies one change to an account's blocks; a change the rules refuse is a broken invariant.
+     */
+    private void change(
+        String accountId,
+        List<SerialBlock> blocks,
+        BiConsumer<SerialBlocks, List<SerialBlock>> operation,
+        String refusal) {
       SerialBlocks holding = new SerialBlocks();
       holding.add(after.get(accountId));
-      return holding;
+      try {
+        operation.accept(holding, blocks);
+      } catch (IllegalStateException e) {
+        throw new SupplyInvariantViolation(
+            batchId, "account " + accountId + " " + refusal + " " + blocks + ": " + e.getMessage());
+      }
+      after.put(accountId, holding.blocks());
     }
 
     /** Writes the difference between every account's blocks before and after the changes. */
