@@ -55,7 +55,7 @@ else
   commands=${BENCH_COMMANDS:-1600}
   command_clients=${BENCH_COMMAND_CLIENTS:-"1,8,32"}
   http_args=${BENCH_HTTP_ARGS:-"20 1000 20 32"}
-  replay_movements=${BENCH_REPLAY_MOVEMENTS:-30000}
+  replay_movements=${BENCH_REPLAY_MOVEMENTS:-100000}
   pg_seconds=${BENCH_PG_SECONDS:-10}
   pg_warmup=2
   jmh_opts=${BENCH_JMH_OPTS:-}  # the annotations' settings: 1 fork, 2 x 2 s warm-up, 3 x 2 s

@@ -4,12 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
+import org.carbonledger.credits.BatchCommand.RetireCredits;
+import org.carbonledger.credits.BatchCommand.TransferCredits;
+import org.carbonledger.credits.RetirementPurpose;
+import org.carbonledger.credits.SerialBlock;
+import org.carbonledger.projections.PageRequest;
+import org.carbonledger.projections.ProjectionProgress;
+import org.carbonledger.projections.Projections;
+import org.carbonledger.projections.credits.BatchSupplyView;
+import org.carbonledger.projections.credits.CreditQueries;
+import org.carbonledger.projections.credits.HoldingBlockView;
+import org.carbonledger.testsupport.RegistrySetup;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -22,6 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
 // at once, and a context closed then would wait on a database that is already gone.
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The first test counts the events on a new database.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedDefaultIT {
 
   /**
@@ -38,8 +56,12 @@ class EmbeddedDefaultIT {
 
   @Autowired TestRestTemplate http;
   @Autowired CommandGateway commands;
+  @Autowired CreditQueries credits;
+  @Autowired EventStore eventStore;
+  @Autowired ProjectionProgress progress;
 
   @Test
+  @Order(1)
   @SuppressWarnings("unchecked")
   void startsOnAnEmbeddedFileDatabaseUnderTheDataDirectory() {
     commands.sendAndWait(new OpenAccount("li-lei", HolderType.INDIVIDUAL, "Li Lei", "CN-HB"));
@@ -51,5 +73,51 @@ class EmbeddedDefaultIT {
         .hasEntrySatisfying(
             "database", database -> assertThat(database.toString()).startsWith("H2"));
     assertThat(Files.exists(dataDir.resolve("ledger.mv.db"))).isTrue();
+  }
+
+  /**
+   * The credit projection's statements (a join on a list of values, a row-value IN over VALUES,
+   * multi-row batches) are standard SQL that H2 runs as PostgreSQL does: a lifecycle on the
+   * embedded database ends with the holdings, supply and register the rules give.
+   */
+  @Test
+  @Order(2)
+  void theCreditProjectionsWorkOnTheEmbeddedDatabase() throws Exception {
+    commands.sendAndWait(new OpenAccount("h2-exchange", HolderType.OPERATOR, "Exchange", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("h2-acme", HolderType.ENTERPRISE, "ACME", "CN-HB"));
+    RegistrySetup.approvedProject(commands::sendAndWait, "H2-P", "h2-exchange");
+    String batch = RegistrySetup.issue(commands::sendAndWait, "H2-P", 100, "h2-exchange");
+    commands.sendAndWait(new TransferCredits(batch, "t1", "h2-exchange", "h2-acme", 30, null));
+    commands.sendAndWait(
+        new TransferCredits(batch, "t2", "h2-acme", "h2-exchange", 10, new SerialBlock(11, 20)));
+    commands.sendAndWait(
+        new RetireCredits(
+            batch,
+            "r1",
+            "h2-acme",
+            5,
+            new SerialBlock(1, 5),
+            "ACME Ltd.",
+            "Offsetting 2026",
+            null,
+            RetirementPurpose.VOLUNTARY,
+            null,
+            null,
+            "CN-HB",
+            null));
+    long head = Projections.position(eventStore.createHeadToken());
+    assertThat(progress.awaitPosition(head, Duration.ofSeconds(30))).isTrue();
+
+    assertThat(credits.batch(batch).orElseThrow())
+        .extracting(BatchSupplyView::issued, BatchSupplyView::tradable, BatchSupplyView::retired)
+        .containsExactly(100L, 95L, 5L);
+    assertThat(
+            credits.holdingBlocks("h2-acme", batch, PageRequest.first(10)).items().stream()
+                .map(HoldingBlockView::block))
+        .containsExactly(new SerialBlock(6, 10), new SerialBlock(21, 30));
+    assertThat(
+            credits.holdingBlocks("h2-exchange", batch, PageRequest.first(10)).items().stream()
+                .map(HoldingBlockView::block))
+        .containsExactly(new SerialBlock(11, 20), new SerialBlock(31, 100));
   }
 }

@@ -24,6 +24,7 @@ import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.carbonledger.accounts.Account;
 import org.carbonledger.accounts.AccountCheck;
 import org.carbonledger.accounts.EventSourcedAccountCheck;
@@ -44,6 +45,7 @@ import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.testsupport.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The whole ledger on Axon's in-memory event store (the real aggregates and command bus, as {@code
@@ -95,7 +97,12 @@ final class ProjectionHarness implements AutoCloseable {
                       .andInitialSegmentsCount(1)
                       .andBatchSize(20))
           .registerListenerInvocationErrorHandler(
-              Projections.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
+              Projections.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance())
+          // One database transaction per processor batch, as the service's Spring transaction
+          // manager gives it: the projections defer writes to the batch's commit.
+          .registerTransactionManager(
+              Projections.PROCESSING_GROUP,
+              c -> new SpringTransactionManager(new DataSourceTransactionManager(dataSource)));
       projections.forEach(
           projection -> configurer.eventProcessing().registerEventHandler(c -> projection));
     } else {
@@ -146,6 +153,19 @@ final class ProjectionHarness implements AutoCloseable {
   @SuppressWarnings("unchecked")
   <R> R send(Object command) {
     return (R) configuration.commandGateway().sendAndWait(command);
+  }
+
+  /**
+   * Appends events to the store as they are, past the aggregates and their rules, as a forger with
+   * write access to the database would.
+   */
+  void publish(Object... payloads) {
+    configuration
+        .eventStore()
+        .publish(
+            java.util.Arrays.stream(payloads)
+                .map(org.axonframework.eventhandling.GenericEventMessage::asEventMessage)
+                .toList());
   }
 
   /** Brings the projections up to every event stored so far. */
