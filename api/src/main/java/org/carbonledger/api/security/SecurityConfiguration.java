@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import org.carbonledger.api.web.ApiProblem;
 import org.carbonledger.api.web.Problems;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 class SecurityConfiguration {
 
   @Bean
-  ApiClients apiClients(JdbcTemplate jdbc) {
-    return new ApiClients(jdbc);
+  ApiClients apiClients(
+      JdbcTemplate jdbc, @Value("${ledger.api-key-cache-ttl:5s}") Duration remember) {
+    return new ApiClients(jdbc, remember);
   }
 
   @Bean

@@ -29,24 +29,28 @@ public final class IdempotencyRecords {
   }
 
   /**
-   * Records a write in the current transaction, the one that stores its events, with the event
-   * store's highest global index as seen by that transaction, which includes its own events.
+   * Records a write in the current transaction, the one that stores its events, with the position
+   * its events reached.
    *
    * @throws org.springframework.dao.DuplicateKeyException if the key completed a write meanwhile
    */
-  void record(String clientId, String idempotencyKey, byte[] requestHash, String result) {
+  void record(
+      String clientId, String idempotencyKey, byte[] requestHash, String result, long position) {
     jdbc.update(
         "INSERT INTO idempotency_record (client_id, idempotency_key, request_hash, result,"
-            + " position, created_at) VALUES (?, ?, ?, ?,"
-            + " (SELECT coalesce(max(global_index), 0) FROM domain_event_entry), ?)",
+            + " position, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         clientId,
         idempotencyKey,
         requestHash,
         result,
+        position,
         Instant.now().toString());
   }
 
-  /** The event store's highest global index, as this connection sees it. */
+  /**
+   * The event store's highest global index, as this connection sees it: inside a write's
+   * transaction, it includes the write's own events.
+   */
   public long latestPosition() {
     Long position =
         jdbc.queryForObject(

@@ -66,9 +66,16 @@ public final class LedgerWrites {
 
   public <T> ResponseEntity<T> execute(Caller caller, String idempotencyKey, Write<T> write) {
     if (idempotencyKey == null) {
-      Object returned = commands.sendAndWait(write.command(), metaData(caller, null, null, null));
+      long[] position = LedgerWriteInterceptor.awaitPosition();
+      Object returned;
+      try {
+        returned = commands.sendAndWait(write.command(), metaData(caller, null, null, null));
+      } finally {
+        LedgerWriteInterceptor.stopAwaiting();
+      }
       String result = write.result() != null ? write.result() : stringOf(returned);
-      return respond(write, result, records.latestPosition(), false);
+      return respond(
+          write, result, position[0] >= 0 ? position[0] : records.latestPosition(), false);
     }
     if (!KEY.matcher(idempotencyKey).matches()) {
       throw new ApiException(
@@ -81,8 +88,12 @@ public final class LedgerWrites {
     if (earlier.isPresent()) {
       return earlier.get();
     }
+    long[] position = LedgerWriteInterceptor.awaitPosition();
+    Object returned;
     try {
-      commands.sendAndWait(write.command(), metaData(caller, idempotencyKey, hash, write.result()));
+      returned =
+          commands.sendAndWait(
+              write.command(), metaData(caller, idempotencyKey, hash, write.result()));
     } catch (RuntimeException e) {
       // Another request with the same key may have won a race: its events are stored and this
       // request's were rolled back, whether the collision was on the idempotency record or on
@@ -92,6 +103,13 @@ public final class LedgerWrites {
         return winner.get();
       }
       throw e;
+    } finally {
+      LedgerWriteInterceptor.stopAwaiting();
+    }
+    if (position[0] >= 0) {
+      // The record committed with exactly this result and position.
+      String result = write.result() != null ? write.result() : stringOf(returned);
+      return respond(write, result, position[0], false);
     }
     IdempotencyRecords.Completed completed =
         records
@@ -133,10 +151,10 @@ public final class LedgerWrites {
     entries.put(AuditMetadata.ACTOR, caller.actor());
     if (idempotencyKey != null) {
       entries.put(AuditMetadata.IDEMPOTENCY_KEY, idempotencyKey);
-      entries.put(IdempotencyInterceptor.CLIENT, caller.clientId());
-      entries.put(IdempotencyInterceptor.REQUEST_HASH, HexFormat.of().formatHex(hash));
+      entries.put(LedgerWriteInterceptor.CLIENT, caller.clientId());
+      entries.put(LedgerWriteInterceptor.REQUEST_HASH, HexFormat.of().formatHex(hash));
       if (result != null) {
-        entries.put(IdempotencyInterceptor.RESULT, result);
+        entries.put(LedgerWriteInterceptor.RESULT, result);
       }
     }
     return MetaData.from(entries);

@@ -16,8 +16,8 @@ class WebConfiguration {
 
   /** Axon's auto-configuration registers handler-interceptor beans with the command bus. */
   @Bean
-  IdempotencyInterceptor idempotencyInterceptor(IdempotencyRecords records) {
-    return new IdempotencyInterceptor(records);
+  LedgerWriteInterceptor ledgerWriteInterceptor(IdempotencyRecords records) {
+    return new LedgerWriteInterceptor(records);
   }
 
   @Bean
