@@ -40,6 +40,8 @@ if [ "$mode" = quick ]; then
   commands=${BENCH_COMMANDS:-400}
   command_clients=${BENCH_COMMAND_CLIENTS:-"8,32"}
   http_args=${BENCH_HTTP_ARGS:-"8 1000 8 32"}
+  # A short warm-up: quick figures are for checking that everything runs, not for comparing.
+  http_warmup="-Dbench.warmup.seconds=20 -Dbench.warmup.max-seconds=30"
   replay_movements=${BENCH_REPLAY_MOVEMENTS:-10000}
   pg_seconds=${BENCH_PG_SECONDS:-2}
   pg_warmup=1
@@ -55,6 +57,8 @@ else
   commands=${BENCH_COMMANDS:-1600}
   command_clients=${BENCH_COMMAND_CLIENTS:-"1,8,32"}
   http_args=${BENCH_HTTP_ARGS:-"20 1000 20 32"}
+  # Until the service's JIT is nearly idle, 60 to 150 s (HttpLoadBenchmark.warmUp).
+  http_warmup=""
   replay_movements=${BENCH_REPLAY_MOVEMENTS:-100000}
   pg_seconds=${BENCH_PG_SECONDS:-10}
   pg_warmup=2
@@ -148,7 +152,7 @@ done
 step command-path bench/command-path.sh "$commands" 1 "$command_clients"
 
 # shellcheck disable=SC2086 # the arguments are words
-step http bench/http.sh $http_args
+step http env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $http_warmup" bench/http.sh $http_args
 
 step replay bench/replay.sh "$replay_movements"
 

@@ -76,9 +76,9 @@ class EmbeddedDefaultIT {
   }
 
   /**
-   * The credit projection's statements (a join on a list of values, a row-value IN over VALUES,
-   * multi-row batches) are standard SQL that H2 runs as PostgreSQL does: a lifecycle on the
-   * embedded database ends with the holdings, supply and register the rules give.
+   * The credit projection's statements (row values IN a list of VALUES, padded lists, multi-row
+   * batches) are standard SQL that H2 runs as PostgreSQL does: a lifecycle on the embedded database
+   * ends with the holdings, supply and register the rules give.
    */
   @Test
   @Order(2)

@@ -48,6 +48,22 @@ public final class IdempotencyRecords {
   }
 
   /**
+   * The global index of a stored event, which must be visible to this connection (committed, or
+   * written in its transaction).
+   */
+  public long positionOf(String eventIdentifier) {
+    Long position =
+        jdbc.queryForObject(
+            "SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
+            Long.class,
+            eventIdentifier);
+    if (position == null) {
+      throw new IllegalStateException("event " + eventIdentifier + " has no global index");
+    }
+    return position;
+  }
+
+  /**
    * The event store's highest global index, as this connection sees it: inside a write's
    * transaction, it includes the write's own events.
    */

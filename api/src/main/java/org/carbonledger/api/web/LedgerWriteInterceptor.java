@@ -6,12 +6,14 @@ import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.carbonledger.auditlog.AuditMetadata;
+import org.carbonledger.auditlog.ChainingEventStorageEngine;
 
 /**
  * Runs in the transaction of a command that {@link LedgerWrites} sends, just after its handler and
  * the event store's own prepare-commit step, and learns where the write ended in the event store:
- * the position a later read waits for (read-your-writes). Asking inside the write's transaction
- * costs one query, where asking afterwards cost a pool connection, a query and a commit more.
+ * the position a later read waits for (read-your-writes): the global index of the last event it
+ * appended, found by that event's identifier. Asking inside the write's transaction costs one
+ * indexed lookup, where asking afterwards cost a pool connection, a query and a commit more.
  *
  * <p>With an Idempotency-Key it also records the command's key in that transaction, just after its
  * events, so that a write and its record commit together or not at all. If two requests with one
@@ -68,7 +70,9 @@ public final class LedgerWriteInterceptor implements MessageHandlerInterceptor<C
     // step and the position includes this command's events.
     unitOfWork.onPrepareCommit(
         u -> {
-          long position = records.latestPosition();
+          Object last = u.root().getResource(ChainingEventStorageEngine.LAST_APPENDED);
+          long position =
+              last != null ? records.positionOf(last.toString()) : records.latestPosition();
           if (idempotent) {
             // A key that another request recorded meanwhile fails here on the primary key, and
             // this command rolls back whole; LedgerWrites then answers with that request's record.

@@ -406,6 +406,28 @@ class IdempotencyPostgresIT extends HttpPostgresTest {
   }
 
   @Test
+  void aWriteWithoutAKeyAnswersWithThePositionOfItsOwnEvent() throws Exception {
+    Scene scene = registry.scene();
+    var transferred =
+        registry
+            .post(
+                scene.holder(),
+                scene.batchPath("transfers"),
+                transfer(scene.source(), scene.organiser(), 10))
+            .andExpect(status().isCreated())
+            .andReturn()
+            .getResponse();
+    long position = json.readTree(transferred.getContentAsString()).get("position").asLong();
+    assertThat(transferred.getHeader("Ledger-Position")).isEqualTo(Long.toString(position));
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT payload_type FROM domain_event_entry WHERE global_index = ?",
+                String.class,
+                position))
+        .endsWith("CreditsTransferred");
+  }
+
+  @Test
   void aWritesPositionLetsTheMatchingReadSeeIt() throws Exception {
     Scene scene = registry.scene();
     var transferred =
