@@ -161,12 +161,8 @@ public class Batch {
 
   /** The labels of blocks of this batch (see {@link SerialNumbers}). */
   public List<String> labels(List<SerialBlock> blocks) {
-    return blocks.stream()
-        .map(
-            block ->
-                SerialNumbers.label(
-                    serialPrefix, projectId, vintageStart, vintageEnd, batchSequence, block))
-        .toList();
+    return SerialNumbers.labels(
+        serialPrefix, projectId, vintageStart, vintageEnd, batchSequence, blocks);
   }
 
   /** The id of a project's n-th batch. */

@@ -2,6 +2,7 @@ package org.carbonledger.credits;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * The human-readable serial numbers of credits (see docs/spec/02-serial-numbers.md).
@@ -42,6 +43,19 @@ public final class SerialNumbers {
         + block.first()
         + "-"
         + block.last();
+  }
+
+  /** The labels of blocks of one batch, in the order given. */
+  public static List<String> labels(
+      String prefix,
+      String projectId,
+      LocalDate vintageStart,
+      LocalDate vintageEnd,
+      int batchSequence,
+      List<SerialBlock> blocks) {
+    return blocks.stream()
+        .map(block -> label(prefix, projectId, vintageStart, vintageEnd, batchSequence, block))
+        .toList();
   }
 
   /**

@@ -31,7 +31,12 @@ class ProcessorBatchesPostgresIT {
     DataSource batched = ProjectionHarness.migratedSchema("batches_batched");
     DataSource oneByOne = ProjectionHarness.migratedSchema("batches_one_by_one");
     try (ProjectionHarness ledger = ProjectionHarness.tracking(batched)) {
+      // Stopped while the story is told, so that the processor then takes its events in batches
+      // of many (the harness's batch size is 20), not one at a time as they are written.
+      ledger.processor().shutDown();
       MarathonStory.run(ledger);
+      assertThat(ledger.events()).hasSizeGreaterThan(20);
+      ledger.processor().start();
       ledger.catchUp();
       List<AnnotationEventHandlerAdapter> handlers =
           ProjectionHarness.projections(oneByOne).stream()

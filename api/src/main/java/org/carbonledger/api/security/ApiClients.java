@@ -137,11 +137,16 @@ public final class ApiClients {
     if (!MessageDigest.isEqual(row.secretHash(), secretHash)) {
       return Optional.empty();
     }
-    if (rememberNanos > 0 && readAt - revokedAt > 0) {
+    if (rememberNanos > 0) {
       if (remembered.size() >= MAX_REMEMBERED) {
         remembered.clear();
       }
       remembered.put(clientId, row);
+      // Put, then check: a revocation that finished after this row was read has set revokedAt
+      // before removing the key, so either its removal or this one takes the row out again.
+      if (readAt - revokedAt <= 0) {
+        remembered.remove(clientId, row);
+      }
     }
     return Optional.of(row.caller());
   }
@@ -154,8 +159,9 @@ public final class ApiClients {
                 Instant.now().toString(),
                 clientId)
             == 1;
-    // A request that read the row before the update may still be about to remember it: marking
-    // the time first keeps it from doing so, then the key is forgotten.
+    // A request that read the row before the update may still be about to remember it: the time
+    // is marked first, so that the request's own check after it remembers the row takes it out
+    // again, then the key is forgotten here.
     revokedAt = System.nanoTime();
     remembered.remove(clientId);
     return revoked;

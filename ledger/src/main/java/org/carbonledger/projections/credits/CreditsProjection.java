@@ -134,21 +134,17 @@ public final class CreditsProjection {
     if (batch == null) {
       return;
     }
-    pending.take(batch, event.accountId(), event.blocks());
-    batch.tradable -= event.quantity();
+    takeOutOfCirculation(
+        pending,
+        batch,
+        event.accountId(),
+        event.quantity(),
+        event.blocks(),
+        MovementKind.RETIREMENT,
+        event.retirementId(),
+        position,
+        message);
     batch.retired += event.quantity();
-    batch.appliedAt(position);
-    pending.movement(
-        movementRow(
-            event.accountId(),
-            position,
-            event.batchId(),
-            MovementKind.RETIREMENT,
-            event.retirementId(),
-            event.quantity(),
-            null,
-            event.blocks(),
-            message));
     pending.retirement(
         new Object[] {
           position,
@@ -185,21 +181,17 @@ public final class CreditsProjection {
     if (batch == null) {
       return;
     }
-    pending.take(batch, event.accountId(), event.blocks());
-    batch.tradable -= event.quantity();
+    takeOutOfCirculation(
+        pending,
+        batch,
+        event.accountId(),
+        event.quantity(),
+        event.blocks(),
+        MovementKind.CANCELLATION,
+        event.cancellationId(),
+        position,
+        message);
     batch.cancelled += event.quantity();
-    batch.appliedAt(position);
-    pending.movement(
-        movementRow(
-            event.accountId(),
-            position,
-            event.batchId(),
-            MovementKind.CANCELLATION,
-            event.cancellationId(),
-            event.quantity(),
-            null,
-            event.blocks(),
-            message));
     PendingCredits.checkSupply(batch);
     written(pending);
   }
@@ -266,6 +258,29 @@ public final class CreditsProjection {
           batchId, "a movement of " + quantity + " credits names serials " + blocks);
     }
     return batch;
+  }
+
+  /**
+   * What a retirement and a cancellation both do: the serials leave the account's holding and the
+   * batch's tradable supply for good, and the account's statement gets the movement. The caller
+   * adds them to the retired or cancelled count.
+   */
+  private static void takeOutOfCirculation(
+      PendingCredits pending,
+      Supply batch,
+      String accountId,
+      long quantity,
+      List<SerialBlock> blocks,
+      MovementKind kind,
+      String movementId,
+      long position,
+      EventMessage<?> message) {
+    pending.take(batch, accountId, blocks);
+    batch.tradable -= quantity;
+    batch.appliedAt(position);
+    pending.movement(
+        movementRow(
+            accountId, position, batch.batchId, kind, movementId, quantity, null, blocks, message));
   }
 
   private static Object[] movementRow(

@@ -31,22 +31,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * event, and written back just before the batch commits, in one statement batch per table.
  *
  * <p>Why: a replay handles every movement the ledger ever recorded, and writing each event's rows
- * as it came cost seven round trips to the database per transfer. Now a batch of a hundred events
- * costs about ten, whatever it holds. The processor's unit of work already makes its events one
- * transaction, so deferring the writes to its prepare-commit step changes nothing a reader can see:
- * the rows appear together with the token, or not at all.
+ * as it came cost seven round trips to the database per transfer. Now a processor batch (up to
+ * 1,000 events) costs about ten, whatever it holds. The processor's unit of work already makes its
+ * events one transaction, so deferring the writes to its prepare-commit step changes nothing a
+ * reader can see: the rows appear together with the token, or not at all.
  *
  * <p>Before the first event is handled, the rows every credit event of the batch will need (its
  * batches' supply and the holdings of the accounts it names) are read in two queries; anything else
  * is read when first needed. No other projection reads these tables, so nothing in the same
  * transaction can miss a deferred write.
  *
- * <p>The supply invariant is asserted twice: in memory after every event, against the counts this
- * buffer keeps (so a failure names its event), and in the database after the writes, for every
- * batch the processor batch changed, summing its holding blocks (so a write that did not do what
- * the buffer meant, or a row changed behind the projection's back, is caught before the batch
- * commits). The in-memory count of held credits starts from the batch's tradable credits, which the
- * database check of the batch's previous change found equal to its holdings.
+ * <p>The supply invariant is asserted twice: in memory after every event (issued = tradable +
+ * retired + cancelled, nothing negative), so that a failure names its event; and in the database
+ * after the writes, for every batch the processor batch changed, where the tradable credits must
+ * also be exactly those in the batch's holding blocks, so that a write that did not do what this
+ * buffer meant, or a row changed behind the projection's back, is caught before the batch commits.
  */
 final class PendingCredits {
 
@@ -81,6 +80,7 @@ final class PendingCredits {
       Object payload = event.getPayload();
       if (payload instanceof BatchIssued issued) {
         batchIds.add(issued.batchId());
+        keys.add(new HoldingKey(issued.batchId(), issued.accountId()));
       } else if (payload instanceof CreditsTransferred transfer) {
         batchIds.add(transfer.batchId());
         keys.add(new HoldingKey(transfer.batchId(), transfer.fromAccountId()));
@@ -123,7 +123,6 @@ final class PendingCredits {
             serials.count(),
             0,
             0,
-            0,
             position);
     supply.issuance =
         new Object[] {
@@ -149,13 +148,11 @@ final class PendingCredits {
   /** Takes serials out of an account's holding; they must all be held there. */
   void take(Supply batch, String accountId, List<SerialBlock> blocks) {
     change(batch, accountId, blocks, SerialBlocks::remove, "does not hold");
-    batch.held -= count(blocks);
   }
 
   /** Adds serials to an account's holding, merging adjacent blocks. */
   void give(Supply batch, String accountId, List<SerialBlock> blocks) {
     change(batch, accountId, blocks, SerialBlocks::add, "already holds");
-    batch.held += count(blocks);
   }
 
   /** A row for {@code account_movement}, in {@link #INSERT_MOVEMENT}'s order. */
@@ -170,12 +167,12 @@ final class PendingCredits {
 
   /**
    * The projection's half of the paired supply assertion, in memory, after every event: issued =
-   * tradable + retired + cancelled, nothing negative, and the tradable credits are exactly those in
-   * the batch's holding blocks.
+   * tradable + retired + cancelled and nothing negative. That the tradable credits are exactly
+   * those in the holding blocks is checked in the database, once the blocks are written ({@link
+   * #flush}).
    */
   static void checkSupply(Supply batch) {
-    checkSupply(
-        batch.batchId, batch.issued, batch.tradable, batch.retired, batch.cancelled, batch.held);
+    checkCounts(batch.batchId, batch.issued, batch.tradable, batch.retired, batch.cancelled);
   }
 
   /**
@@ -203,10 +200,22 @@ final class PendingCredits {
     List<Object[]> inserted = new ArrayList<>();
     holdings.forEach((key, holding) -> holding.difference(key, deleted, inserted));
     batchUpdate(INSERT_BATCH, newBatches);
-    batchUpdate(
-        "UPDATE batch_supply SET tradable = ?, retired = ?, cancelled = ?, last_position = ?"
-            + " WHERE batch_id = ?",
-        changedBatches);
+    if (!changedBatches.isEmpty()) {
+      int[] updated =
+          jdbc.batchUpdate(
+              "UPDATE batch_supply SET tradable = ?, retired = ?, cancelled = ?, last_position = ?"
+                  + " WHERE batch_id = ?",
+              changedBatches);
+      for (int i = 0; i < updated.length; i++) {
+        if (updated[i] != 1) {
+          throw new IllegalStateException(
+              "batch "
+                  + changedBatches.get(i)[4]
+                  + "'s supply row is gone: it changed behind"
+                  + " the projection's back");
+        }
+      }
+    }
     delete(deleted);
     batchUpdate(
         "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
@@ -258,6 +267,7 @@ final class PendingCredits {
             touched.add(id);
           }
         });
+    Set<String> checked = new HashSet<>();
     for (List<String> chunk : chunks(touched)) {
       jdbc.query(
           "SELECT b.batch_id, issued, tradable, retired, cancelled,"
@@ -267,6 +277,7 @@ final class PendingCredits {
               + placeholders(padded(chunk).size(), "?")
               + ")",
           row -> {
+            checked.add(row.getString("batch_id"));
             checkSupply(
                 row.getString("batch_id"),
                 row.getLong("issued"),
@@ -277,10 +288,25 @@ final class PendingCredits {
           },
           padded(chunk).toArray());
     }
+    if (checked.size() != touched.size()) {
+      throw new IllegalStateException(
+          "the supply rows of batches "
+              + touched.stream().filter(id -> !checked.contains(id)).toList()
+              + " are gone: they changed behind the projection's back");
+    }
   }
 
   private static void checkSupply(
       String batchId, long issued, long tradable, long retired, long cancelled, long held) {
+    checkCounts(batchId, issued, tradable, retired, cancelled);
+    if (held != tradable) {
+      throw new SupplyInvariantViolation(
+          batchId, "tradable " + tradable + " but holdings hold " + held);
+    }
+  }
+
+  private static void checkCounts(
+      String batchId, long issued, long tradable, long retired, long cancelled) {
     if (tradable < 0 || retired < 0 || cancelled < 0) {
       throw new SupplyInvariantViolation(
           batchId,
@@ -302,10 +328,6 @@ final class PendingCredits {
               + retired
               + " + cancelled "
               + cancelled);
-    }
-    if (held != tradable) {
-      throw new SupplyInvariantViolation(
-          batchId, "tradable " + tradable + " but holdings hold " + held);
     }
   }
 
@@ -335,9 +357,6 @@ final class PendingCredits {
                     row.getLong("tradable"),
                     row.getLong("retired"),
                     row.getLong("cancelled"),
-                    // The holdings held exactly the tradable credits when this batch's row last
-                    // changed: the check after that write summed them (checkStoredSupply).
-                    row.getLong("tradable"),
                     row.getLong("last_position"));
             batches.put(supply.batchId, supply);
           },
@@ -401,14 +420,6 @@ final class PendingCredits {
           "account " + accountId + " " + refusal + " " + blocks + ": " + e.getMessage());
     }
     holding.after = changed.blocks();
-  }
-
-  private static long count(List<SerialBlock> blocks) {
-    long count = 0;
-    for (SerialBlock block : blocks) {
-      count = Math.addExact(count, block.count());
-    }
-    return count;
   }
 
   private static <T> List<List<T>> chunks(List<T> items) {
@@ -478,9 +489,6 @@ final class PendingCredits {
     long retired;
     long cancelled;
 
-    /** The credits in the batch's holding blocks, kept beside tradable to assert they agree. */
-    long held;
-
     /** The position of the last event applied; an event at or below it was applied before. */
     long lastPosition;
 
@@ -498,7 +506,6 @@ final class PendingCredits {
         long tradable,
         long retired,
         long cancelled,
-        long held,
         long lastPosition) {
       this.batchId = batchId;
       this.projectId = projectId;
@@ -510,7 +517,6 @@ final class PendingCredits {
       this.tradable = tradable;
       this.retired = retired;
       this.cancelled = cancelled;
-      this.held = held;
       this.lastPosition = lastPosition;
     }
 
@@ -521,12 +527,8 @@ final class PendingCredits {
     }
 
     List<String> labels(List<SerialBlock> blocks) {
-      return blocks.stream()
-          .map(
-              block ->
-                  SerialNumbers.label(
-                      serialPrefix, projectId, vintageStart, vintageEnd, batchSequence, block))
-          .toList();
+      return SerialNumbers.labels(
+          serialPrefix, projectId, vintageStart, vintageEnd, batchSequence, blocks);
     }
 
     private Object[] insertRow() {
