@@ -247,7 +247,8 @@ public final class HttpLoadBenchmark {
                               .header("Authorization", "Bearer " + holderToken)
                               .GET()
                               .build(),
-                      200));
+                      200,
+                      connections));
       awaitCoverage(Duration.ofSeconds(15));
       polling.set(false);
       poller.join(1_000);
@@ -585,12 +586,6 @@ public final class HttpLoadBenchmark {
 
   private Phase closedLoop(String name, int seconds) throws Exception {
     return closedLoop(name, seconds, this::transfer, 201, connections);
-  }
-
-  private Phase closedLoop(
-      String name, int seconds, java.util.function.Supplier<HttpRequest> requests, int expected)
-      throws Exception {
-    return closedLoop(name, seconds, requests, expected, connections);
   }
 
   private Phase closedLoop(

@@ -32,7 +32,10 @@ class ProcessorBatchesPostgresIT {
     DataSource oneByOne = ProjectionHarness.migratedSchema("batches_one_by_one");
     try (ProjectionHarness ledger = ProjectionHarness.tracking(batched)) {
       // Stopped while the story is told, so that the processor then takes its events in batches
-      // of many (the harness's batch size is 20), not one at a time as they are written.
+      // of many (the harness's batch size is 20), not one at a time as they are written. It is
+      // stopped only once it has claimed its segment: stopping it while it still starts up left
+      // it unable to start again.
+      awaitClaim(ledger.processor(), Duration.ofSeconds(30));
       ledger.processor().shutDown();
       MarathonStory.run(ledger);
       assertThat(ledger.events()).hasSizeGreaterThan(20);
@@ -82,6 +85,17 @@ class ProcessorBatchesPostgresIT {
       assertThat(ProjectionHarness.snapshot(dataSource))
           .as("neither the forged transfer nor the opening before it in the batch is written")
           .isEqualTo(before);
+    }
+  }
+
+  private static void awaitClaim(TrackingEventProcessor processor, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (processor.processingStatus().isEmpty()) {
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError("the processor never claimed its segment");
+      }
+      Thread.sleep(10);
     }
   }
 

@@ -66,16 +66,12 @@ public final class LedgerWrites {
 
   public <T> ResponseEntity<T> execute(Caller caller, String idempotencyKey, Write<T> write) {
     if (idempotencyKey == null) {
-      long[] position = LedgerWriteInterceptor.awaitPosition();
-      Object returned;
-      try {
-        returned = commands.sendAndWait(write.command(), metaData(caller, null, null, null));
-      } finally {
-        LedgerWriteInterceptor.stopAwaiting();
-      }
-      String result = write.result() != null ? write.result() : stringOf(returned);
+      Sent sent = send(write.command(), metaData(caller, null, null, null));
       return respond(
-          write, result, position[0] >= 0 ? position[0] : records.latestPosition(), false);
+          write,
+          resultOf(write, sent.returned()),
+          sent.position() >= 0 ? sent.position() : records.latestPosition(),
+          false);
     }
     if (!KEY.matcher(idempotencyKey).matches()) {
       throw new ApiException(
@@ -88,12 +84,9 @@ public final class LedgerWrites {
     if (earlier.isPresent()) {
       return earlier.get();
     }
-    long[] position = LedgerWriteInterceptor.awaitPosition();
-    Object returned;
+    Sent sent;
     try {
-      returned =
-          commands.sendAndWait(
-              write.command(), metaData(caller, idempotencyKey, hash, write.result()));
+      sent = send(write.command(), metaData(caller, idempotencyKey, hash, write.result()));
     } catch (RuntimeException e) {
       // Another request with the same key may have won a race: its events are stored and this
       // request's were rolled back, whether the collision was on the idempotency record or on
@@ -103,13 +96,10 @@ public final class LedgerWrites {
         return winner.get();
       }
       throw e;
-    } finally {
-      LedgerWriteInterceptor.stopAwaiting();
     }
-    if (position[0] >= 0) {
+    if (sent.position() >= 0) {
       // The record committed with exactly this result and position.
-      String result = write.result() != null ? write.result() : stringOf(returned);
-      return respond(write, result, position[0], false);
+      return respond(write, resultOf(write, sent.returned()), sent.position(), false);
     }
     IdempotencyRecords.Completed completed =
         records
@@ -175,7 +165,28 @@ public final class LedgerWrites {
     }
   }
 
-  private static String stringOf(Object returned) {
+  /** What the command handler returned, and the position its transaction reached, or -1. */
+  private record Sent(Object returned, long position) {}
+
+  /**
+   * Sends a command and waits for it, learning its position from its own transaction ({@link
+   * LedgerWriteInterceptor}) where the command bus runs it on this thread.
+   */
+  private Sent send(Object command, MetaData metaData) {
+    long[] position = LedgerWriteInterceptor.awaitPosition();
+    try {
+      Object returned = commands.sendAndWait(command, metaData);
+      return new Sent(returned, position[0]);
+    } finally {
+      LedgerWriteInterceptor.stopAwaiting();
+    }
+  }
+
+  /** The result the response names: the write's own, or what the command handler returned. */
+  private static String resultOf(Write<?> write, Object returned) {
+    if (write.result() != null) {
+      return write.result();
+    }
     return returned == null ? null : returned.toString();
   }
 }

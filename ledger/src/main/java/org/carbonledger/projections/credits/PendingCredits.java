@@ -183,13 +183,15 @@ final class PendingCredits {
   void flush() {
     List<Object[]> newBatches = new ArrayList<>();
     List<Object[]> changedBatches = new ArrayList<>();
+    List<String> touched = new ArrayList<>();
     for (Supply batch : batches.values()) {
-      if (batch == null) {
+      if (batch == null || (batch.issuance == null && !batch.changed)) {
         continue;
       }
+      touched.add(batch.batchId);
       if (batch.issuance != null) {
         newBatches.add(batch.insertRow());
-      } else if (batch.changed) {
+      } else {
         changedBatches.add(
             new Object[] {
               batch.tradable, batch.retired, batch.cancelled, batch.lastPosition, batch.batchId
@@ -223,7 +225,7 @@ final class PendingCredits {
         inserted);
     batchUpdate(INSERT_MOVEMENT, movements);
     batchUpdate(INSERT_RETIREMENT, retirements);
-    checkStoredSupply();
+    checkStoredSupply(touched);
   }
 
   /**
@@ -259,14 +261,7 @@ final class PendingCredits {
   }
 
   /** The database's half of the paired assertion, for every batch that changed. */
-  private void checkStoredSupply() {
-    List<String> touched = new ArrayList<>();
-    batches.forEach(
-        (id, batch) -> {
-          if (batch != null && (batch.changed || batch.issuance != null)) {
-            touched.add(id);
-          }
-        });
+  private void checkStoredSupply(List<String> touched) {
     Set<String> checked = new HashSet<>();
     for (List<String> chunk : chunks(touched)) {
       jdbc.query(
