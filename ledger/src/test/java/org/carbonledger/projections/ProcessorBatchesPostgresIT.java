@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
@@ -28,35 +27,27 @@ class ProcessorBatchesPostgresIT {
 
   @Test
   void aProcessorBatchWritesExactlyTheRowsThatHandlingEachEventAloneWrites() throws Exception {
-    DataSource batched = ProjectionHarness.migratedSchema("batches_batched");
     DataSource oneByOne = ProjectionHarness.migratedSchema("batches_one_by_one");
-    try (ProjectionHarness ledger = ProjectionHarness.tracking(batched)) {
-      // Stopped while the story is told, so that the processor then takes its events in batches
-      // of many (the harness's batch size is 20), not one at a time as they are written. It is
-      // stopped only once it has claimed its segment: stopping it while it still starts up left
-      // it unable to start again.
-      awaitClaim(ledger.processor(), Duration.ofSeconds(30));
-      ledger.processor().shutDown();
+    DataSource batched = ProjectionHarness.migratedSchema("batches_batched");
+    List<TrackedEventMessage<?>> history;
+    // The story is told once, with each event handled alone outside any unit of work, as it is
+    // written.
+    try (ProjectionHarness ledger = ProjectionHarness.synchronous(oneByOne)) {
       MarathonStory.run(ledger);
-      assertThat(ledger.events()).hasSizeGreaterThan(20);
-      ledger.processor().start();
       ledger.catchUp();
-      List<AnnotationEventHandlerAdapter> handlers =
-          ProjectionHarness.projections(oneByOne).stream()
-              .map(AnnotationEventHandlerAdapter::new)
-              .toList();
-      for (TrackedEventMessage<?> event : ledger.events()) {
-        for (AnnotationEventHandlerAdapter handler : handlers) {
-          if (handler.canHandle(event)) {
-            handler.handle(event);
-          }
-        }
-      }
-      Map<String, List<String>> rows = ProjectionHarness.snapshot(batched);
-      assertThat(rows.get("holding_block")).isNotEmpty();
-      assertThat(rows.get("retirement_register")).isNotEmpty();
-      assertThat(rows).isEqualTo(ProjectionHarness.snapshot(oneByOne));
+      history = ledger.events();
     }
+    assertThat(history).hasSizeGreaterThan(20);
+    // Its events are then replayed by a processor that finds them all stored when it starts, so it
+    // takes them in batches of many. (Stopping and restarting a running processor to get there
+    // raced with its start-up: now and then it never started again.)
+    try (ProjectionHarness replay = ProjectionHarness.trackingOver(batched, history)) {
+      replay.catchUp();
+    }
+    Map<String, List<String>> rows = ProjectionHarness.snapshot(batched);
+    assertThat(rows.get("holding_block")).isNotEmpty();
+    assertThat(rows.get("retirement_register")).isNotEmpty();
+    assertThat(rows).isEqualTo(ProjectionHarness.snapshot(oneByOne));
   }
 
   @Test
@@ -85,17 +76,6 @@ class ProcessorBatchesPostgresIT {
       assertThat(ProjectionHarness.snapshot(dataSource))
           .as("neither the forged transfer nor the opening before it in the batch is written")
           .isEqualTo(before);
-    }
-  }
-
-  private static void awaitClaim(TrackingEventProcessor processor, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (processor.processingStatus().isEmpty()) {
-      if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("the processor never claimed its segment");
-      }
-      Thread.sleep(10);
     }
   }
 

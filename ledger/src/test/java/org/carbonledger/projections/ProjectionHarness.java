@@ -66,13 +66,18 @@ final class ProjectionHarness implements AutoCloseable {
   private final boolean tracking;
   private TrackingToken fed;
 
-  private ProjectionHarness(DataSource dataSource, boolean tracking) {
+  private ProjectionHarness(
+      DataSource dataSource, boolean tracking, List<? extends EventMessage<?>> history) {
     this.dataSource = dataSource;
     this.tracking = tracking;
     this.projections = projections(dataSource);
+    InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
+    if (!history.isEmpty()) {
+      storage.appendEvents(history);
+    }
     Configurer configurer =
         DefaultConfigurer.defaultConfiguration()
-            .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+            .configureEmbeddedEventStore(c -> storage)
             .configureAggregate(Account.class)
             .configureAggregate(Methodology.class)
             .configureAggregate(Project.class)
@@ -142,11 +147,21 @@ final class ProjectionHarness implements AutoCloseable {
   }
 
   static ProjectionHarness synchronous(DataSource dataSource) {
-    return new ProjectionHarness(dataSource, false);
+    return new ProjectionHarness(dataSource, false, List.of());
   }
 
   static ProjectionHarness tracking(DataSource dataSource) {
-    return new ProjectionHarness(dataSource, true);
+    return new ProjectionHarness(dataSource, true, List.of());
+  }
+
+  /**
+   * A tracking harness whose store already holds {@code history} when its processor starts, so that
+   * the processor takes those events in batches as large as its batch size allows (20), as a replay
+   * does.
+   */
+  static ProjectionHarness trackingOver(
+      DataSource dataSource, List<? extends EventMessage<?>> history) {
+    return new ProjectionHarness(dataSource, true, history);
   }
 
   /** Sends a command and waits for its result; a rejection is thrown as it was raised. */
