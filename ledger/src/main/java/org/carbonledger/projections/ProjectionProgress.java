@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,6 +21,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>It handles every event, whatever its type, and writes the position once per processor batch,
  * just before the batch commits.
+ *
+ * <p>On PostgreSQL it also makes each batch's commit asynchronous ({@code synchronous_commit} off
+ * for that transaction only, ADR 0010): the read models and the processor's token are derived from
+ * the event store and commit together, so a commit the database loses is projected again. Because a
+ * database that restarts under a running service would otherwise let the processor carry on from
+ * its in-memory token past the lost batches, each batch checks that the stored position has not
+ * fallen behind the last one this node saw committed, and fails if it has: the processor then
+ * retries from the token the database kept.
  */
 @ProcessingGroup(Projections.PROCESSING_GROUP)
 public final class ProjectionProgress {
@@ -30,6 +39,16 @@ public final class ProjectionProgress {
   private static final String PENDING = ProjectionProgress.class.getName() + ".pending";
 
   private final JdbcTemplate jdbc;
+
+  /** Whether the database is PostgreSQL, whose commits can be made asynchronous; null = unknown. */
+  private volatile Boolean postgres;
+
+  /**
+   * The highest position this node has seen committed, or {@link #NOTHING} when it does not know
+   * one (at start, after a reset, after lost commits were found). The stored position may be higher
+   * (another node held the processor meanwhile), never lower.
+   */
+  private volatile long committed = NOTHING;
 
   public ProjectionProgress(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
@@ -42,6 +61,7 @@ public final class ProjectionProgress {
     Projections.observe(token, jdbc);
     if (!CurrentUnitOfWork.isStarted()) {
       record(position);
+      committed = Math.max(committed, position);
       return;
     }
     UnitOfWork<?> unit = CurrentUnitOfWork.get();
@@ -49,32 +69,79 @@ public final class ProjectionProgress {
         unit.getOrComputeResource(
             PENDING,
             key -> {
+              commitAsynchronously();
               long[] pending = {NOTHING};
               unit.onPrepareCommit(u -> record(pending[0]));
+              unit.afterCommit(u -> committed = Math.max(committed, pending[0]));
               return pending;
             });
     highest[0] = Math.max(highest[0], position);
   }
 
+  /**
+   * Lets PostgreSQL acknowledge this processor batch's commit before its WAL reaches the disk,
+   * which saves each small batch under load an fsync that the commands' own commits wait behind.
+   * The setting is local to the transaction the processor opened for the batch; commands stay fully
+   * durable. Nothing is lost that cannot be projected again: the rows and the processor's token
+   * commit together, and {@link #record} notices a database that lost commits while the service
+   * ran.
+   */
+  private void commitAsynchronously() {
+    if (postgres == null) {
+      postgres =
+          jdbc.execute(
+              (ConnectionCallback<Boolean>)
+                  connection ->
+                      "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
+    }
+    if (postgres) {
+      jdbc.execute("SET LOCAL synchronous_commit TO OFF");
+    }
+  }
+
+  /**
+   * Moves the stored position forward to {@code position}.
+   *
+   * @throws IllegalStateException if the stored position is behind the last one this node saw
+   *     committed: the database lost asynchronous commits (it restarted), and the batch must fail
+   *     so that the processor projects the lost events again from the token the database kept
+   */
   private void record(long position) {
     int updated =
         jdbc.update(
             "UPDATE projection_position SET last_position = ?"
-                + " WHERE processor_name = ? AND last_position < ?",
+                + " WHERE processor_name = ? AND last_position < ? AND last_position >= ?",
             position,
             Projections.PROCESSING_GROUP,
-            position);
-    if (updated == 0 && position() == NOTHING) {
+            position,
+            committed);
+    if (updated == 1) {
+      return;
+    }
+    long stored = position();
+    if (stored == NOTHING) {
       jdbc.update(
           "INSERT INTO projection_position (processor_name, last_position) VALUES (?, ?)",
           Projections.PROCESSING_GROUP,
           position);
+    } else if (stored < committed) {
+      long lost = committed;
+      // Forgotten, so that the retry from the stored token, which starts behind it, can record.
+      committed = NOTHING;
+      throw new IllegalStateException(
+          "the stored projection position "
+              + stored
+              + " is behind "
+              + lost
+              + ", which this node saw committed: the database lost commits (it restarted) or"
+              + " another node reset the projections; projecting again from the stored token");
     }
   }
 
   @ResetHandler
   public void reset() {
     jdbc.update("DELETE FROM projection_position");
+    committed = NOTHING;
   }
 
   /** The highest global position handled, or {@link #NOTHING}. */
