@@ -17,4 +17,16 @@ public interface AccountCheck {
    *     ACCOUNT_FROZEN} or {@code ACCOUNT_CLOSED}
    */
   AccountState requireOpen(String accountId, String field);
+
+  /**
+   * Checks the two accounts of a movement, {@code first} before {@code second}: if both are
+   * refused, the rejection is the first's. An implementation may look both up at once.
+   *
+   * @throws org.carbonledger.registry.LedgerRejection as {@link #requireOpen}
+   */
+  default void requireBothOpen(
+      String firstId, String firstField, String secondId, String secondField) {
+    requireOpen(firstId, firstField);
+    requireOpen(secondId, secondField);
+  }
 }

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.SignedEntry;
 import org.carbonledger.chain.merkle.Rfc6962;
+import org.carbonledger.store.ValueLists;
 
 /**
  * Appends every committed event, exactly once, as a leaf of the RFC 6962 Merkle log.
@@ -177,17 +177,18 @@ public final class MerkleSequencer {
       Connection connection, List<String> eventIdentifiers) throws SQLException {
     Map<String, SignedEntry> unlogged = new HashMap<>();
     Set<String> found = new HashSet<>();
-    String placeholders = String.join(",", Collections.nCopies(eventIdentifiers.size(), "?"));
+    // Padded, so that a handful of statement texts serve every batch size and are prepared once.
+    List<String> padded = ValueLists.padded(eventIdentifiers);
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT c.event_identifier, c.entry, c.entry_hash, c.key_id, c.signature,"
                 + " l.leaf_index FROM chain_entry c"
                 + " LEFT JOIN merkle_leaf l ON l.event_identifier = c.event_identifier"
                 + " WHERE c.event_identifier IN ("
-                + placeholders
+                + ValueLists.placeholders(padded.size(), "?")
                 + ")")) {
-      for (int i = 0; i < eventIdentifiers.size(); i++) {
-        query.setString(i + 1, eventIdentifiers.get(i));
+      for (int i = 0; i < padded.size(); i++) {
+        query.setString(i + 1, padded.get(i));
       }
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {

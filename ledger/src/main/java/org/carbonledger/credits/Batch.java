@@ -73,8 +73,8 @@ public class Batch {
       throw LedgerRejection.of(
           RejectionCode.SAME_ACCOUNT, "toAccountId", "a transfer must go to another account");
     }
-    accounts.requireOpen(command.fromAccountId(), "fromAccountId");
-    accounts.requireOpen(command.toAccountId(), "toAccountId");
+    accounts.requireBothOpen(
+        command.fromAccountId(), "fromAccountId", command.toAccountId(), "toAccountId");
     List<SerialBlock> blocks =
         holdings.select(
             command.fromAccountId(), command.quantity(), command.block(), "fromAccountId");

@@ -69,7 +69,7 @@ class CachedAccountCheckPostgresIT {
   void anOpenAccountIsFoldedOnceAndThenRemembered() {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
     CachedAccountCheck check =
-        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 16);
 
     assertThat(check.requireOpen("expo", "fromAccountId").status()).isEqualTo(AccountStatus.OPEN);
     assertThat(check.requireOpen("expo", "fromAccountId").status()).isEqualTo(AccountStatus.OPEN);
@@ -81,7 +81,7 @@ class CachedAccountCheckPostgresIT {
   void aFreezeStoredAfterTheAccountWasRememberedIsSeenAtTheNextCheck() {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
     CachedAccountCheck check =
-        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 16);
     check.requireOpen("expo", "toAccountId");
 
     append("expo", 1, new AccountFrozen("expo", "audit"));
@@ -103,7 +103,7 @@ class CachedAccountCheckPostgresIT {
     append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
     append("expo", 1, new AccountFrozen("expo", "audit"));
     CachedAccountCheck check =
-        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 16);
     assertThatThrownBy(() -> check.requireOpen("expo", "fromAccountId"))
         .isInstanceOf(LedgerRejection.class);
 
@@ -120,7 +120,7 @@ class CachedAccountCheckPostgresIT {
   @Test
   void anAccountWithoutEventsIsNotFound() {
     CachedAccountCheck check =
-        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 16);
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 16);
 
     assertThatThrownBy(() -> check.requireOpen("nobody", "toAccountId"))
         .isInstanceOfSatisfying(
@@ -132,7 +132,7 @@ class CachedAccountCheckPostgresIT {
   @Test
   void onlyTheMostRecentlyCheckedAccountsAreRemembered() {
     CachedAccountCheck check =
-        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, 2);
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 2);
     for (String id : new String[] {"a1", "a2", "a3"}) {
       append(id, 0, new AccountOpened(id, HolderType.INDIVIDUAL, "Runner " + id, "CN-HB"));
       check.requireOpen(id, "toAccountId");
@@ -142,6 +142,62 @@ class CachedAccountCheckPostgresIT {
     check.requireOpen("a3", "toAccountId");
     check.requireOpen("a1", "toAccountId");
     assertThat(folds).hasValue(4);
+  }
+
+  @Test
+  void bothAccountsOfATransferAreLookedUpInOneQuery() {
+    append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
+    append("li-lei", 0, new AccountOpened("li-lei", HolderType.INDIVIDUAL, "Li Lei", "CN-HB"));
+    LastEvents lastEvents = new LastEvents(dataSource);
+    AtomicInteger lookups = new AtomicInteger();
+    CachedAccountCheck check =
+        new CachedAccountCheck(
+            eventStore,
+            streams -> {
+              lookups.incrementAndGet();
+              return lastEvents.identifiersOf(streams);
+            },
+            16);
+
+    check.requireBothOpen("expo", "fromAccountId", "li-lei", "toAccountId");
+    check.requireBothOpen("expo", "fromAccountId", "li-lei", "toAccountId");
+
+    assertThat(lookups).hasValue(2);
+    assertThat(folds).as("each account folded once, then remembered").hasValue(2);
+  }
+
+  @Test
+  void whenBothAccountsAreRefusedTheFirstOnesRejectionIsGiven() {
+    append("expo", 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
+    append("expo", 1, new AccountFrozen("expo", "audit"));
+    append("li-lei", 0, new AccountOpened("li-lei", HolderType.INDIVIDUAL, "Li Lei", "CN-HB"));
+    CachedAccountCheck check =
+        new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, 16);
+
+    assertThatThrownBy(
+            () -> check.requireBothOpen("expo", "fromAccountId", "nobody", "toAccountId"))
+        .isInstanceOfSatisfying(
+            LedgerRejection.class,
+            rejection -> {
+              assertThat(rejection.code()).isEqualTo(RejectionCode.ACCOUNT_FROZEN);
+              assertThat(rejection.field()).contains("fromAccountId");
+            });
+    assertThatThrownBy(
+            () -> check.requireBothOpen("li-lei", "fromAccountId", "nobody", "toAccountId"))
+        .isInstanceOfSatisfying(
+            LedgerRejection.class,
+            rejection -> {
+              assertThat(rejection.code()).isEqualTo(RejectionCode.ACCOUNT_NOT_FOUND);
+              assertThat(rejection.field()).contains("toAccountId");
+            });
+    assertThatThrownBy(
+            () -> check.requireBothOpen("li-lei", "fromAccountId", "expo", "toAccountId"))
+        .isInstanceOfSatisfying(
+            LedgerRejection.class,
+            rejection -> {
+              assertThat(rejection.code()).isEqualTo(RejectionCode.ACCOUNT_FROZEN);
+              assertThat(rejection.field()).contains("toAccountId");
+            });
   }
 
   private void append(String accountId, long sequence, AccountEvent payload) {

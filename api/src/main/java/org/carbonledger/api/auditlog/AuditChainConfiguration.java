@@ -17,12 +17,11 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
-import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
-import org.carbonledger.auditlog.AuditMetadata;
 import org.carbonledger.auditlog.ChainWriter;
 import org.carbonledger.auditlog.ChainingEventStorageEngine;
 import org.carbonledger.auditlog.Checkpointer;
+import org.carbonledger.auditlog.CommandAuditMetadata;
 import org.carbonledger.auditlog.KeyDirectory;
 import org.carbonledger.auditlog.KeyPurpose;
 import org.carbonledger.auditlog.KeyRotation;
@@ -118,10 +117,14 @@ class AuditChainConfiguration {
             .fetchDelay(pollMillis));
   }
 
-  /** Copies a command's actor and idempotency key onto its events, and so into the chain. */
+  /**
+   * Copies a command's actor and idempotency key onto its events, and so into the chain. Being a
+   * bean of this type, it also stands in for Axon's default {@code MessageOriginProvider}: no
+   * correlation or trace identifiers are added to messages.
+   */
   @Bean
   CorrelationDataProvider auditMetadataProvider() {
-    return new SimpleCorrelationDataProvider(AuditMetadata.ACTOR, AuditMetadata.IDEMPOTENCY_KEY);
+    return new CommandAuditMetadata();
   }
 
   @Bean

@@ -43,7 +43,7 @@ class LedgerConfiguration {
       EventStore eventStore,
       DataSource dataSource,
       @Value("${ledger.account-cache-size:16384}") int size) {
-    return new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifierOf, size);
+    return new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, size);
   }
 
   @Bean

@@ -1,9 +1,11 @@
 package org.carbonledger.projections.credits;
 
+import static org.carbonledger.store.ValueLists.padded;
+import static org.carbonledger.store.ValueLists.placeholders;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -423,32 +425,6 @@ final class PendingCredits {
       chunks.add(items.subList(from, Math.min(items.size(), from + CHUNK)));
     }
     return chunks;
-  }
-
-  /**
-   * The items with the last repeated up to the next power of two. PostgreSQL's driver prepares a
-   * statement on the server once it has run five times with the same text; a list of any length
-   * would give nearly every processor batch a new text to parse and plan (0.2 to 0.6 ms each).
-   * Repeating a value changes nothing in an {@code IN} list.
-   */
-  private static <T> List<T> padded(List<T> items) {
-    int size = Integer.highestOneBit(Math.max(1, items.size()));
-    if (size < items.size()) {
-      size <<= 1;
-    }
-    if (size == items.size()) {
-      return items;
-    }
-    List<T> padded = new ArrayList<>(items);
-    T last = items.get(items.size() - 1);
-    while (padded.size() < size) {
-      padded.add(last);
-    }
-    return padded;
-  }
-
-  private static String placeholders(int count, String one) {
-    return String.join(", ", Collections.nCopies(count, one));
   }
 
   static final String INSERT_BATCH =
