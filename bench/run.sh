@@ -42,6 +42,7 @@ if [ "$mode" = quick ]; then
   http_args=${BENCH_HTTP_ARGS:-"8 1000 8 32"}
   # A short warm-up: quick figures are for checking that everything runs, not for comparing.
   http_warmup="-Dbench.warmup.seconds=20 -Dbench.warmup.max-seconds=30"
+  command_warmup="-Dbench.command.warmup.seconds=3 -Dbench.command.warmup.max-seconds=8"
   replay_movements=${BENCH_REPLAY_MOVEMENTS:-10000}
   pg_seconds=${BENCH_PG_SECONDS:-2}
   pg_warmup=1
@@ -59,6 +60,8 @@ else
   http_args=${BENCH_HTTP_ARGS:-"20 1000 20 32"}
   # Until the service's JIT is nearly idle, 60 to 150 s (HttpLoadBenchmark.warmUp).
   http_warmup=""
+  # Until the JIT is nearly idle, 10 to 40 s per configuration (CommandPathBenchmark.warmUp).
+  command_warmup=""
   replay_movements=${BENCH_REPLAY_MOVEMENTS:-100000}
   pg_seconds=${BENCH_PG_SECONDS:-10}
   pg_warmup=2
@@ -149,7 +152,8 @@ for n in $clients; do
   step "chain-overhead-$n" bench/chain-overhead.sh "$transfers" "$n" "$rounds"
 done
 
-step command-path bench/command-path.sh "$commands" 1 "$command_clients"
+step command-path env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $command_warmup" \
+  bench/command-path.sh "$commands" 1 "$command_clients"
 
 # shellcheck disable=SC2086 # the arguments are words
 step http env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $http_warmup" bench/http.sh $http_args

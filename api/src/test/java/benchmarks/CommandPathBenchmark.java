@@ -103,6 +103,9 @@ public final class CommandPathBenchmark {
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
   private final List<String> stalls = new ArrayList<>();
 
+  /** Seconds each configuration warmed up for, by "mode round n". */
+  private final Map<String, Long> warmUps = new LinkedHashMap<>();
+
   /** Results by key (e.g. "service transfer 32 manyBatches"), one per round. */
   private final Map<String, List<Result>> results = new LinkedHashMap<>();
 
@@ -171,8 +174,6 @@ public final class CommandPathBenchmark {
       send.apply(new OpenAccount("bench-b", HolderType.ENTERPRISE, "B", "CN-HB"));
       AtomicInteger projects = new AtomicInteger();
 
-      // Warm up the JIT, the pool and the caches on batches of their own: on two cores the
-      // compiler threads otherwise take their share of the first measurement. When recording,
       // Flight Recorder's own code is warmed up too: started cold, its compilations delayed the
       // compilation of Ed25519's field arithmetic for a minute and made signing look four times
       // as expensive as it is.
@@ -181,14 +182,7 @@ public final class CommandPathBenchmark {
         warmRecording = new Recording(Configuration.getConfiguration("profile"));
         warmRecording.start();
       }
-      drive(
-          gateway,
-          batches(send, projects, MANY_BATCHES),
-          maxClients,
-          Math.max(2_000, commands),
-          Kind.TRANSFER);
-      drive(gateway, batches(send, projects, 1), maxClients, 200, Kind.TRANSFER);
-      drive(gateway, batches(send, projects, MANY_BATCHES), maxClients, 400, Kind.RETIREMENT);
+      warmUp(mode, round, gateway, send, projects, maxClients);
       if (warmRecording != null) {
         warmRecording.stop();
         warmRecording.close();
@@ -219,6 +213,50 @@ public final class CommandPathBenchmark {
           () -> drive(gateway, batches, retirementClients, commands, Kind.RETIREMENT));
       if (mode == Mode.SERVICE) {
         checkProjections(context, url, postgres, round);
+      }
+    }
+  }
+
+  /**
+   * Warms up the JIT, the pool and the caches on batches of their own, with every kind of command
+   * measured, until the JIT compiler threads are nearly idle: at least {@code
+   * bench.command.warmup.seconds} (10), then until a slice in which they used less than a tenth of
+   * a core, at most {@code bench.command.warmup.max-seconds} (40). A fixed 2,600 commands left C2
+   * compiling through the measurements on two cores (0.4 to 1.1 CPU-s of JIT in a 3-second
+   * measurement), and the ratios moved by 0.15 or more between runs. Later contexts in the same JVM
+   * find most of the code compiled and stop at the minimum.
+   */
+  private void warmUp(
+      Mode mode,
+      int round,
+      CommandGateway gateway,
+      Function<Object, ?> send,
+      AtomicInteger projects,
+      int clients)
+      throws Exception {
+    int least = Integer.getInteger("bench.command.warmup.seconds", 10);
+    int most = Math.max(least, Integer.getInteger("bench.command.warmup.max-seconds", 40));
+    long started = System.nanoTime();
+    while (true) {
+      long compiled = CompilerCpu.millis();
+      long sliceStarted = System.nanoTime();
+      drive(gateway, batches(send, projects, MANY_BATCHES), clients, 1_000, Kind.TRANSFER);
+      drive(gateway, batches(send, projects, 1), clients, 100, Kind.TRANSFER);
+      drive(gateway, batches(send, projects, MANY_BATCHES), clients, 200, Kind.RETIREMENT);
+      double sliceMillis = (System.nanoTime() - sliceStarted) / 1e6;
+      double jitShare = (CompilerCpu.millis() - compiled) / sliceMillis;
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if ((seconds >= least && jitShare < 0.1) || seconds >= most) {
+        System.out.printf(
+            Locale.ROOT,
+            "warm-up %s round %d: %.0f s, the JIT compiler threads used %.2f of a core in the"
+                + " last slice%n",
+            mode.label,
+            round,
+            seconds,
+            jitShare);
+        warmUps.put(mode.label + " round " + round, Math.round(seconds));
+        return;
       }
     }
   }
@@ -409,6 +447,7 @@ public final class CommandPathBenchmark {
     sheet.context("loadAverageAfter", FigureSheet.loadAverage());
     sheet.context("seconds", seconds);
     sheet.context("projectionStalls", stalls);
+    sheet.context("warmUpSeconds", warmUps);
     String how =
         "CommandGateway.sendAndWait, PostgreSQL fsync on, pool = max clients + 6; median of "
             + rounds
