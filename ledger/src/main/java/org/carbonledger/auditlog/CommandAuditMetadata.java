@@ -15,7 +15,8 @@ import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
  * message per event handled) takes its correlation data. For an event read from the store that
  * meant deserializing its metadata from JSON: about a sixth of the Merkle sequencer's CPU in
  * profiles of {@code bench/command-path.sh}, for data that no processor uses, since none of them
- * sends commands or stores messages.
+ * sends commands or stores messages. An event handler that one day sends commands must set their
+ * actor itself: it would not inherit the actor of the event it handles.
  */
 public final class CommandAuditMetadata implements CorrelationDataProvider {
 

@@ -119,12 +119,9 @@ public final class ProjectionProgress {
       return;
     }
     long stored = position();
-    if (stored == NOTHING) {
-      jdbc.update(
-          "INSERT INTO projection_position (processor_name, last_position) VALUES (?, ?)",
-          Projections.PROCESSING_GROUP,
-          position);
-    } else if (stored < committed) {
+    // Checked before the row is created: a lost commit can take the row itself with it (NOTHING is
+    // below every committed position).
+    if (stored < committed) {
       long lost = committed;
       // Forgotten, so that the retry from the stored token, which starts behind it, can record.
       committed = NOTHING;
@@ -136,12 +133,30 @@ public final class ProjectionProgress {
               + ", which this node saw committed: the database lost commits (it restarted) or"
               + " another node reset the projections; projecting again from the stored token");
     }
+    if (stored == NOTHING) {
+      jdbc.update(
+          "INSERT INTO projection_position (processor_name, last_position) VALUES (?, ?)",
+          Projections.PROCESSING_GROUP,
+          position);
+    }
+  }
+
+  /**
+   * Whether the stored position is behind the last one this node saw committed: the database lost
+   * commits (or another node reset the projections). A processor that receives no new events would
+   * not notice on its own; the service asks this periodically and makes the processor start again
+   * from the token the database kept.
+   */
+  public boolean behindWhatCommitted() {
+    long seen = committed;
+    return seen != NOTHING && position() < seen;
   }
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM projection_position");
+    // Forgotten first, so that the deleted row never looks like a lost commit.
     committed = NOTHING;
+    jdbc.update("DELETE FROM projection_position");
   }
 
   /** The highest global position handled, or {@link #NOTHING}. */

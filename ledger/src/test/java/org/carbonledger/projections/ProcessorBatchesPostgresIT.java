@@ -43,6 +43,7 @@ class ProcessorBatchesPostgresIT {
     // raced with its start-up: now and then it never started again.)
     try (ProjectionHarness replay = ProjectionHarness.trackingOver(batched, history)) {
       replay.catchUp();
+      assertThat(replay.largestBatch()).as("events handled in one processor batch").isEqualTo(20);
     }
     Map<String, List<String>> rows = ProjectionHarness.snapshot(batched);
     assertThat(rows.get("holding_block")).isNotEmpty();

@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -24,6 +27,8 @@ import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.carbonledger.accounts.Account;
 import org.carbonledger.accounts.AccountCheck;
@@ -64,6 +69,7 @@ final class ProjectionHarness implements AutoCloseable {
   private final List<Object> projections;
   private final List<AnnotationEventHandlerAdapter> adapters = new ArrayList<>();
   private final boolean tracking;
+  private final BatchSizes batchSizes = new BatchSizes();
   private TrackingToken fed;
 
   private ProjectionHarness(
@@ -110,6 +116,7 @@ final class ProjectionHarness implements AutoCloseable {
               c -> new SpringTransactionManager(new DataSourceTransactionManager(dataSource)));
       projections.forEach(
           projection -> configurer.eventProcessing().registerEventHandler(c -> projection));
+      configurer.eventProcessing().registerEventHandler(c -> batchSizes);
     } else {
       projections.forEach(
           projection -> adapters.add(new AnnotationEventHandlerAdapter(projection)));
@@ -213,6 +220,25 @@ final class ProjectionHarness implements AutoCloseable {
   /** Runs every projection's reset handler, as a processor's token reset does. */
   void resetProjections() {
     adapters.forEach(AnnotationEventHandlerAdapter::prepareReset);
+  }
+
+  /** The most events the tracking processor has handled in one batch (one unit of work). */
+  int largestBatch() {
+    return batchSizes.largest.get();
+  }
+
+  /** Records the size of each processor batch; writes nothing. */
+  @ProcessingGroup(Projections.PROCESSING_GROUP)
+  static final class BatchSizes {
+    private final AtomicInteger largest = new AtomicInteger();
+
+    @EventHandler(payloadType = Object.class)
+    void on(EventMessage<?> event) {
+      if (CurrentUnitOfWork.isStarted()
+          && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch) {
+        largest.accumulateAndGet(batch.getMessages().size(), Math::max);
+      }
+    }
   }
 
   /** The tracking processor; only with {@link #tracking}. */

@@ -53,6 +53,7 @@ class ProjectionProgressPostgresIT {
     // What a database that restarted and lost the batches after position 4 leaves behind (their
     // processor token went with them).
     jdbc.update("UPDATE projection_position SET last_position = 4");
+    assertThat(progress.behindWhatCommitted()).isTrue();
 
     assertThatThrownBy(() -> batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(12))))
         .hasMessageContaining("stored projection position 4 is behind 10");
@@ -61,6 +62,32 @@ class ProjectionProgressPostgresIT {
     // The processor retries from its stored token, after position 4.
     batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(7)));
     assertThat(progress.position()).isEqualTo(7);
+  }
+
+  @Test
+  void aLostPositionRowFailsTheBatchLikeALostPosition() {
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
+    // What a database that lost every batch since the projections started leaves behind.
+    jdbc.update("DELETE FROM projection_position");
+    assertThat(progress.behindWhatCommitted()).isTrue();
+
+    assertThatThrownBy(() -> batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(12))))
+        .hasMessageContaining("stored projection position -1 is behind 10");
+
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0)));
+    assertThat(progress.position()).isZero();
+    assertThat(progress.behindWhatCommitted()).isFalse();
+  }
+
+  @Test
+  void aResetIsNotMistakenForALostCommit() {
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
+
+    progress.reset();
+
+    assertThat(progress.behindWhatCommitted()).isFalse();
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0)));
+    assertThat(progress.position()).isZero();
   }
 
   @Test

@@ -109,6 +109,12 @@ class ProjectionConfiguration {
   }
 
   @Bean
+  LostProjectionCommits lostProjectionCommits(
+      EventProcessingConfiguration processing, ProjectionProgress progress) {
+    return new LostProjectionCommits(processing, progress);
+  }
+
+  @Bean
   ReadYourWrites readYourWrites(
       EventProcessingConfiguration processing, ProjectionProgress progress) {
     return new ReadYourWrites(processing, progress);

@@ -15,7 +15,10 @@ import org.carbonledger.registry.LedgerRejection;
  * Lets a read wait until the projections have processed a write (docs/api.md). It asks the
  * projections processor's own tracking token whether it covers the write's position, which is exact
  * even when events commit out of global order: the token knows the gaps it is still waiting for, a
- * highest-position-seen counter does not.
+ * highest-position-seen counter does not. It also asks the position the projections stored with
+ * their rows: the processor's token is only in memory until its batch commits, and a database that
+ * restarts can lose a batch committed asynchronously (ADR 0010) while the processor's status still
+ * covers it.
  */
 public final class ReadYourWrites {
 
@@ -24,10 +27,17 @@ public final class ReadYourWrites {
 
   private final EventProcessingConfiguration processing;
   private final ProjectionProgress progress;
+  private final Duration timeout;
 
   public ReadYourWrites(EventProcessingConfiguration processing, ProjectionProgress progress) {
+    this(processing, progress, TIMEOUT);
+  }
+
+  ReadYourWrites(
+      EventProcessingConfiguration processing, ProjectionProgress progress, Duration timeout) {
     this.processing = processing;
     this.progress = progress;
+    this.timeout = timeout;
   }
 
   /**
@@ -42,7 +52,7 @@ public final class ReadYourWrites {
     if (minPosition < 0) {
       throw LedgerRejection.invalid("minPosition", "minPosition must not be negative");
     }
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 1;
     while (!covers(minPosition)) {
       if (System.nanoTime() - deadline >= 0) {
@@ -78,7 +88,8 @@ public final class ReadYourWrites {
       if (token instanceof GapAwareTrackingToken handled
           && handled.getIndex() >= position
           && !handled.getGaps().contains(position)) {
-        return true;
+        // Only then is the stored position read: it must have reached the write as well.
+        return progress.position() >= position;
       }
     }
     return false;
