@@ -261,7 +261,7 @@ def evaluate(parts, expected):
             f = {"name": e["name"], "value": None, "unit": e.get("unit"),
                  "limit": e.get("limit"), "limitValue": None, "ratio": None,
                  "goal": e.get("goal"), "notes": e.get("notes"), "benchmark": None,
-                 "status": "not measured yet"}
+                 "status": "not in this run"}
             limit = seen.get(e.get("limit")) if e.get("limit") else None
             if limit:
                 f["limitValue"] = limit["value"]
@@ -274,12 +274,12 @@ def table(figures):
               "goal", "status")
     rows, groups = [], []
     for f in figures:
-        value = "not measured yet" if f["status"] == "not measured yet" else fmt(f.get("value"))
+        value = "-" if f["status"] == "not in this run" else fmt(f.get("value"))
         rows.append((f["name"], value, f.get("unit") or "", f.get("limit") or "",
                      fmt(f.get("limitValue")),
                      "" if f.get("ratio") is None else "%.2f" % f["ratio"],
                      goal_text(f.get("goal")), f["status"]))
-        groups.append(f.get("benchmark") or "not measured yet")
+        groups.append(f.get("benchmark") or "not in this run")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     right = {1, 4, 5}
 
