@@ -12,6 +12,7 @@ import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.carbonledger.store.LedgerTables;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -42,6 +43,33 @@ public final class Projections {
           "footprint_certificate_line");
 
   private Projections() {}
+
+  /**
+   * Empties projection tables for a replay, in the caller's transaction. On PostgreSQL with {@code
+   * TRUNCATE}: a {@code DELETE} left every old row behind as a dead tuple in the tables and their
+   * indexes, and the replay that followed paid for them, twice the database CPU per event (a warm
+   * replay of 100,000 events in {@code bench/replay.sh}: 5,450 to 5,495 events/s after {@code
+   * DELETE}, 7,977 to 8,083 after {@code TRUNCATE}). PostgreSQL's {@code TRUNCATE} is
+   * transactional; it holds an exclusive lock on the tables until the reset commits, so reads of
+   * them wait that long. Elsewhere (H2, whose {@code TRUNCATE} commits the open transaction) with
+   * {@code DELETE}.
+   *
+   * @param tables names of projection tables, none referenced by a foreign key
+   */
+  public static void emptyTables(JdbcTemplate jdbc, String... tables) {
+    boolean postgres =
+        jdbc.execute(
+            (ConnectionCallback<Boolean>)
+                connection ->
+                    "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
+    if (postgres) {
+      jdbc.execute("TRUNCATE TABLE " + String.join(", ", tables));
+      return;
+    }
+    for (String table : tables) {
+      jdbc.update("DELETE FROM " + table);
+    }
+  }
 
   /**
    * The highest global position a tracking token has reached (its {@code position()}), which is the

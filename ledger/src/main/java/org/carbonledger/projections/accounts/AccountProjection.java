@@ -65,7 +65,7 @@ public final class AccountProjection {
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM account_view");
+    Projections.emptyTables(jdbc, "account_view");
   }
 
   private void changeStatus(

@@ -198,10 +198,8 @@ public final class CreditsProjection {
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM retirement_register");
-    jdbc.update("DELETE FROM account_movement");
-    jdbc.update("DELETE FROM holding_block");
-    jdbc.update("DELETE FROM batch_supply");
+    Projections.emptyTables(
+        jdbc, "retirement_register", "account_movement", "holding_block", "batch_supply");
   }
 
   /**

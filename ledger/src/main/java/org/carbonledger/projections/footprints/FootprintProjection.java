@@ -163,9 +163,8 @@ public final class FootprintProjection {
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM footprint_certificate_line");
-    jdbc.update("DELETE FROM footprint_coverage");
-    jdbc.update("DELETE FROM footprint_view");
+    Projections.emptyTables(
+        jdbc, "footprint_certificate_line", "footprint_coverage", "footprint_view");
   }
 
   private FootprintRow require(String footprintId) {

@@ -83,7 +83,7 @@ public final class MethodologyProjection {
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM methodology_view");
+    Projections.emptyTables(jdbc, "methodology_view");
   }
 
   private boolean alreadyApplied(String methodologyId, long position) {

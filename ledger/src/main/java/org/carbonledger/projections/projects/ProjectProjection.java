@@ -97,7 +97,7 @@ public final class ProjectProjection {
 
   @ResetHandler
   public void reset() {
-    jdbc.update("DELETE FROM project_view");
+    Projections.emptyTables(jdbc, "project_view");
   }
 
   private void changeStatus(
