@@ -15,6 +15,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.statements.TimestampWrite
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.carbonledger.store.DatabaseKind;
 
 /**
  * Axon's JDBC event store, with every event's signed chain entry written in the same transaction as
@@ -155,29 +156,6 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
     } catch (SQLException | RuntimeException e) {
       statement.close();
       throw e;
-    }
-  }
-
-  /** Whether the event store is PostgreSQL, asked of the first connection and then remembered. */
-  private static final class DatabaseKind {
-    private final ConnectionProvider connections;
-    private volatile Boolean postgres;
-
-    DatabaseKind(ConnectionProvider connections) {
-      this.connections = connections;
-    }
-
-    boolean isPostgres() {
-      Boolean known = postgres;
-      if (known == null) {
-        try (Connection connection = connections.getConnection()) {
-          known = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-        } catch (SQLException e) {
-          throw new IllegalStateException("cannot tell which database holds the events", e);
-        }
-        postgres = known;
-      }
-      return known;
     }
   }
 }

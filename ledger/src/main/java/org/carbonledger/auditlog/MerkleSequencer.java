@@ -19,6 +19,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.carbonledger.chain.EntryCodec;
 import org.carbonledger.chain.SignedEntry;
 import org.carbonledger.chain.merkle.Rfc6962;
+import org.carbonledger.store.DatabaseKind;
 import org.carbonledger.store.ValueLists;
 
 /**
@@ -51,12 +52,12 @@ public final class MerkleSequencer {
   /** The log's size and right edge as of the last append, or null when not loaded. */
   private RightEdge edge;
 
-  /** Whether the database is PostgreSQL, whose commits can be made asynchronous; null = unknown. */
-  private Boolean postgres;
+  private final DatabaseKind database;
 
   public MerkleSequencer(ConnectionProvider connections, Checkpointer checkpointer) {
     this.connections = connections;
     this.checkpointer = checkpointer;
+    this.database = new DatabaseKind(connections);
   }
 
   /**
@@ -94,7 +95,15 @@ public final class MerkleSequencer {
   private void append(List<String> eventIdentifiers, boolean inUnitOfWork) throws SQLException {
     try (Connection connection = connections.getConnection()) {
       if (inUnitOfWork) {
-        commitAsynchronously(connection);
+        // PostgreSQL may acknowledge this batch's commit before its WAL reaches the disk, which
+        // saves the sequencer's small commits an fsync each. This cannot lose a leaf or break a
+        // proof: the leaves and the processor's token commit together, so a crash that loses a
+        // commit also loses its token, and the events are appended again; and every checkpoint
+        // commits synchronously, which flushes all earlier WAL, so a signed checkpoint never
+        // outlives the leaves it covers. If PostgreSQL alone restarts and loses such commits, the
+        // sequencer notices at its next batch that the stored log is behind its in-memory edge
+        // and reloads it. The setting is local to this transaction; commands stay fully durable.
+        database.commitAsynchronously(connection);
       }
       Map<String, SignedEntry> unlogged = unloggedEntries(connection, eventIdentifiers);
       if (edge == null || edge.size != JdbcNodeStore.storedSize(connection)) {
@@ -143,27 +152,6 @@ public final class MerkleSequencer {
     } catch (SQLException | RuntimeException e) {
       edge = null;
       throw e;
-    }
-  }
-
-  /**
-   * Lets PostgreSQL acknowledge this batch's commit before its WAL reaches the disk, which saves
-   * the sequencer's small commits an fsync each. This cannot lose a leaf or break a proof: the
-   * leaves and the processor's token commit together, so a crash that loses a commit also loses its
-   * token, and the events are appended again; and every checkpoint commits synchronously, which
-   * flushes all earlier WAL, so a signed checkpoint never outlives the leaves it covers. If
-   * PostgreSQL alone restarts and loses such commits, the sequencer notices at its next batch that
-   * the stored log is behind its in-memory edge and reloads it. The setting is local to this
-   * transaction; commands stay fully durable.
-   */
-  private void commitAsynchronously(Connection connection) throws SQLException {
-    if (postgres == null) {
-      postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-    }
-    if (postgres) {
-      try (var statement = connection.createStatement()) {
-        statement.execute("SET LOCAL synchronous_commit TO OFF");
-      }
     }
   }
 

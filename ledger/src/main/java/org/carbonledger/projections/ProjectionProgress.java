@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.carbonledger.store.DatabaseKind;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -40,8 +41,7 @@ public final class ProjectionProgress {
 
   private final JdbcTemplate jdbc;
 
-  /** Whether the database is PostgreSQL, whose commits can be made asynchronous; null = unknown. */
-  private volatile Boolean postgres;
+  private final DatabaseKind database;
 
   /**
    * The highest position this node has seen committed, or {@link #NOTHING} when it does not know
@@ -52,6 +52,7 @@ public final class ProjectionProgress {
 
   public ProjectionProgress(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.database = new DatabaseKind(dataSource::getConnection);
   }
 
   @EventHandler(payloadType = Object.class)
@@ -87,16 +88,12 @@ public final class ProjectionProgress {
    * ran.
    */
   private void commitAsynchronously() {
-    if (postgres == null) {
-      postgres =
-          jdbc.execute(
-              (ConnectionCallback<Boolean>)
-                  connection ->
-                      "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
-    }
-    if (postgres) {
-      jdbc.execute("SET LOCAL synchronous_commit TO OFF");
-    }
+    jdbc.execute(
+        (ConnectionCallback<Void>)
+            connection -> {
+              database.commitAsynchronously(connection);
+              return null;
+            });
   }
 
   /**

@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.carbonledger.store.DatabaseKind;
 import org.carbonledger.store.LedgerTables;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -57,11 +58,7 @@ public final class Projections {
    * @param tables names of projection tables, none referenced by a foreign key
    */
   public static void emptyTables(JdbcTemplate jdbc, String... tables) {
-    boolean postgres =
-        jdbc.execute(
-            (ConnectionCallback<Boolean>)
-                connection ->
-                    "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
+    boolean postgres = jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres);
     if (postgres) {
       jdbc.execute("TRUNCATE TABLE " + String.join(", ", tables));
       return;
