@@ -2,12 +2,24 @@ package org.carbonledger.auditlog;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
@@ -16,6 +28,8 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.carbonledger.store.DatabaseKind;
+import org.carbonledger.store.EventTimestamps;
+import org.carbonledger.store.ReadAheadEvents;
 
 /**
  * Axon's JDBC event store, with every event's signed chain entry written in the same transaction as
@@ -31,6 +45,11 @@ import org.carbonledger.store.DatabaseKind;
  * global chain here: PostgreSQL commits in an order the global index does not show, and a global
  * lock would cap throughput. The global order is the Merkle log's, built after commit by {@link
  * MerkleSequencer}.
+ *
+ * <p>Reading is Axon's, with two changes for the streaming processors: a processor that is behind
+ * has its next batch read ahead on another thread ({@link ReadAheadEvents}), and each event's
+ * timestamp is parsed once, when its row is read ({@link EventTimestamps}), not each time it is
+ * asked for.
  */
 public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
 
@@ -47,6 +66,7 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   private final TransactionManager transactions;
   private final ChainWriter chain;
   private final DatabaseKind database;
+  private final ExecutorService readAhead = Executors.newCachedThreadPool(new ReadAheadThreads());
 
   private ChainingEventStorageEngine(
       Builder builder,
@@ -82,6 +102,24 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
                     : JdbcEventStorageEngineStatements.appendEvents(
                         connection, schema, dataType, events, serializer, timestamps));
     return new ChainingEventStorageEngine(builder, connections, transactions, chain, database);
+  }
+
+  @Override
+  protected Stream<? extends TrackedEventData<?>> readEventData(
+      TrackingToken trackingToken, boolean mayBlock) {
+    return ReadAheadEvents.stream(
+        trackingToken, after -> fetchTrackedEvents(after, batchSize()), batchSize(), readAhead);
+  }
+
+  @Override
+  protected TrackedEventData<?> getTrackedEventData(
+      ResultSet resultSet, GapAwareTrackingToken previousToken) throws SQLException {
+    TrackedEventData<?> event = super.getTrackedEventData(resultSet, previousToken);
+    // Parsed here, on the thread that reads (ahead), rather than by each processor that handles it.
+    Instant timestamp =
+        EventTimestamps.parse(readTimeStamp(resultSet, schema().timestampColumn()).toString());
+    return new TrackedDomainEventData<>(
+        event.trackingToken(), new ParsedTimestamp<>((DomainEventData<?>) event, timestamp));
   }
 
   @Override
@@ -156,6 +194,58 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
     } catch (SQLException | RuntimeException e) {
       statement.close();
       throw e;
+    }
+  }
+
+  /** A stored event whose timestamp has been parsed already. */
+  private record ParsedTimestamp<T>(DomainEventData<T> event, Instant timestamp)
+      implements DomainEventData<T> {
+
+    @Override
+    public Instant getTimestamp() {
+      return timestamp;
+    }
+
+    @Override
+    public String getEventIdentifier() {
+      return event.getEventIdentifier();
+    }
+
+    @Override
+    public SerializedObject<T> getMetaData() {
+      return event.getMetaData();
+    }
+
+    @Override
+    public SerializedObject<T> getPayload() {
+      return event.getPayload();
+    }
+
+    @Override
+    public String getType() {
+      return event.getType();
+    }
+
+    @Override
+    public String getAggregateIdentifier() {
+      return event.getAggregateIdentifier();
+    }
+
+    @Override
+    public long getSequenceNumber() {
+      return event.getSequenceNumber();
+    }
+  }
+
+  /** Daemon threads, so that an engine nobody closes keeps no JVM alive. */
+  private static final class ReadAheadThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "event-read-ahead-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
     }
   }
 }
