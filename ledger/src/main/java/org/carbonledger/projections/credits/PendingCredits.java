@@ -25,6 +25,7 @@ import org.carbonledger.credits.SerialBlock;
 import org.carbonledger.credits.SerialBlocks;
 import org.carbonledger.credits.SerialNumbers;
 import org.carbonledger.credits.SupplyInvariantViolation;
+import org.carbonledger.projections.BulkInsert;
 import org.carbonledger.projections.ProjectionSql;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -157,12 +158,12 @@ final class PendingCredits {
     change(batch, accountId, blocks, SerialBlocks::add, "already holds");
   }
 
-  /** A row for {@code account_movement}, in {@link #INSERT_MOVEMENT}'s order. */
+  /** A row for {@code account_movement}, in {@link #MOVEMENT_COLUMNS}' order. */
   void movement(Object[] row) {
     movements.add(row);
   }
 
-  /** A row for {@code retirement_register}, in {@link #INSERT_RETIREMENT}'s order. */
+  /** A row for {@code retirement_register}, in {@link #RETIREMENT_COLUMNS}' order. */
   void retirement(Object[] row) {
     retirements.add(row);
   }
@@ -203,7 +204,7 @@ final class PendingCredits {
     List<Object[]> deleted = new ArrayList<>();
     List<Object[]> inserted = new ArrayList<>();
     holdings.forEach((key, holding) -> holding.difference(key, deleted, inserted));
-    batchUpdate(INSERT_BATCH, newBatches);
+    BulkInsert.into(jdbc, "batch_supply", BATCH_COLUMNS, newBatches);
     if (!changedBatches.isEmpty()) {
       int[] updated =
           jdbc.batchUpdate(
@@ -221,12 +222,9 @@ final class PendingCredits {
       }
     }
     delete(deleted);
-    batchUpdate(
-        "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
-            + " VALUES (?, ?, ?, ?)",
-        inserted);
-    batchUpdate(INSERT_MOVEMENT, movements);
-    batchUpdate(INSERT_RETIREMENT, retirements);
+    BulkInsert.into(jdbc, "holding_block", HOLDING_COLUMNS, inserted);
+    BulkInsert.into(jdbc, "account_movement", MOVEMENT_COLUMNS, movements);
+    BulkInsert.into(jdbc, "retirement_register", RETIREMENT_COLUMNS, retirements);
     checkStoredSupply(touched);
   }
 
@@ -253,12 +251,6 @@ final class PendingCredits {
                 + chunk.size()
                 + " holding blocks: the holdings changed behind the projection's back");
       }
-    }
-  }
-
-  private void batchUpdate(String sql, List<Object[]> rows) {
-    if (!rows.isEmpty()) {
-      jdbc.batchUpdate(sql, rows);
     }
   }
 
@@ -427,25 +419,66 @@ final class PendingCredits {
     return chunks;
   }
 
-  static final String INSERT_BATCH =
-      "INSERT INTO batch_supply (batch_id, project_id, batch_sequence, vintage_start,"
-          + " vintage_end, verification_report_id, verifier, serial_prefix, first_serial,"
-          + " last_serial, issued_to_account_id, issued, tradable, retired, cancelled, issued_at,"
-          + " issued_position, event_identifier, last_position)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final List<String> BATCH_COLUMNS =
+      List.of(
+          "batch_id",
+          "project_id",
+          "batch_sequence",
+          "vintage_start",
+          "vintage_end",
+          "verification_report_id",
+          "verifier",
+          "serial_prefix",
+          "first_serial",
+          "last_serial",
+          "issued_to_account_id",
+          "issued",
+          "tradable",
+          "retired",
+          "cancelled",
+          "issued_at",
+          "issued_position",
+          "event_identifier",
+          "last_position");
 
-  static final String INSERT_MOVEMENT =
-      "INSERT INTO account_movement (account_id, global_position, batch_id, movement_kind,"
-          + " movement_id, quantity, counterparty_account_id, serial_blocks, occurred_at,"
-          + " event_identifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final List<String> HOLDING_COLUMNS =
+      List.of("batch_id", "first_serial", "last_serial", "account_id");
 
-  static final String INSERT_RETIREMENT =
-      "INSERT INTO retirement_register (global_position, batch_id, retirement_id, project_id,"
-          + " vintage_start, vintage_end, account_id, quantity, serial_blocks, serial_numbers,"
-          + " beneficiary, reason, details, purpose, consumption_period_start,"
-          + " consumption_period_end, jurisdiction_of_use, footprint_id, retired_at,"
-          + " event_identifier)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final List<String> MOVEMENT_COLUMNS =
+      List.of(
+          "account_id",
+          "global_position",
+          "batch_id",
+          "movement_kind",
+          "movement_id",
+          "quantity",
+          "counterparty_account_id",
+          "serial_blocks",
+          "occurred_at",
+          "event_identifier");
+
+  static final List<String> RETIREMENT_COLUMNS =
+      List.of(
+          "global_position",
+          "batch_id",
+          "retirement_id",
+          "project_id",
+          "vintage_start",
+          "vintage_end",
+          "account_id",
+          "quantity",
+          "serial_blocks",
+          "serial_numbers",
+          "beneficiary",
+          "reason",
+          "details",
+          "purpose",
+          "consumption_period_start",
+          "consumption_period_end",
+          "jurisdiction_of_use",
+          "footprint_id",
+          "retired_at",
+          "event_identifier");
 
   /** A batch's supply row as the events so far leave it. */
   static final class Supply {

@@ -1,0 +1,133 @@
+package org.carbonledger.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Rows copied into PostgreSQL read back exactly as the same rows inserted with bound parameters,
+ * whatever their text holds.
+ */
+class BulkInsertPostgresIT {
+
+  private static final List<String> COLUMNS =
+      List.of("id", "label", "amount", "small", "day", "at", "note");
+
+  private static JdbcTemplate jdbc;
+
+  @BeforeAll
+  static void tables() {
+    DataSource dataSource = ProjectionHarness.migratedSchema("bulk_insert");
+    jdbc = new JdbcTemplate(dataSource);
+    for (String table : List.of("copied", "inserted")) {
+      jdbc.execute(
+          "CREATE TABLE "
+              + table
+              + " (id BIGINT PRIMARY KEY, label VARCHAR NOT NULL, amount BIGINT, small INTEGER,"
+              + " day DATE, at TIMESTAMP WITH TIME ZONE, note VARCHAR)");
+    }
+  }
+
+  @Test
+  void copiedRowsReadBackAsRowsInsertedWithParametersDo() {
+    List<Object[]> rows = new ArrayList<>();
+    String[] awkward = {
+      "plain",
+      "tab\there",
+      "new\nline",
+      "carriage\rreturn",
+      "back\\slash \\N \\t",
+      "碳普惠 · 武汉马拉松",
+      "",
+      "\\",
+      "'quoted' \"twice\", with commas"
+    };
+    for (int i = 0; i < awkward.length; i++) {
+      rows.add(
+          new Object[] {
+            (long) i,
+            awkward[i],
+            i % 2 == 0 ? Long.MAX_VALUE - i : null,
+            i % 3 == 0 ? null : Integer.MIN_VALUE + i,
+            i % 4 == 0 ? null : LocalDate.of(1, 1, 1).plusYears(i * 1111L),
+            i % 5 == 0
+                ? null
+                : ProjectionSql.timestamp(
+                    Instant.parse("2026-11-21T18:10:00Z").plusNanos(i * 1_001_000L)),
+            i % 2 == 0 ? "\\N" : null
+          });
+    }
+
+    BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1);
+    jdbc.batchUpdate("INSERT INTO inserted VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+
+    assertThat(table("copied")).hasSize(awkward.length).isEqualTo(table("inserted"));
+  }
+
+  @Test
+  void aProcessorBatchesWorthOfRowsIsStoredWhole() {
+    List<Object[]> rows = new ArrayList<>();
+    for (long id = 1_000; id < 1_000 + 4 * BulkInsert.COPY_FROM_ROWS; id++) {
+      rows.add(
+          new Object[] {id, "row " + id, id * 7, null, LocalDate.of(2026, 11, 21), null, null});
+    }
+
+    BulkInsert.into(jdbc, "copied", COLUMNS, rows);
+
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM copied WHERE id >= 1000 AND amount = id * 7"
+                    + " AND label = 'row ' || id AND day = DATE '2026-11-21'",
+                Long.class))
+        .isEqualTo(rows.size());
+  }
+
+  @Test
+  void valuesCopyHasNoTextForAreInsertedWithParameters() {
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {100L, "far future", null, null, LocalDate.of(12026, 1, 1), null, null});
+    rows.add(new Object[] {101L, "a short", null, (short) 7, null, null, null});
+
+    assertThat(BulkInsert.text(rows)).isNull();
+    BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1);
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT coalesce(day::text, '') || '/' || coalesce(small::text, '') FROM copied"
+                    + " WHERE id BETWEEN 100 AND 199 ORDER BY id",
+                String.class))
+        .containsExactly("12026-01-01/", "/7");
+  }
+
+  @Test
+  void aRowTheDatabaseRefusesFailsTheWholeCopy() {
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {200L, "first", null, null, null, null, null});
+    rows.add(new Object[] {200L, "same key", null, null, null, null, null});
+
+    assertThatThrownBy(() -> BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1))
+        .isInstanceOf(DataAccessException.class);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM copied WHERE id = 200", Long.class))
+        .isZero();
+  }
+
+  private static List<String> table(String name) {
+    return jdbc.queryForList(
+        "SELECT concat_ws('|', id, label, coalesce(amount::text, 'null'),"
+            + " coalesce(small::text, 'null'), coalesce(day::text, 'null'),"
+            + " coalesce(extract(epoch FROM at)::text, 'null'), coalesce(note, 'null'))"
+            + " FROM "
+            + name
+            + " WHERE id < 100 ORDER BY id",
+        String.class);
+  }
+}
