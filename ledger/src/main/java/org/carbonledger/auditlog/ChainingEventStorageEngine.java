@@ -108,14 +108,26 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   protected Stream<? extends TrackedEventData<?>> readEventData(
       TrackingToken trackingToken, boolean mayBlock) {
     return ReadAheadEvents.stream(
-        trackingToken, after -> fetchTrackedEvents(after, batchSize()), batchSize(), readAhead);
+        trackingToken,
+        after -> fetchTrackedEvents(after, batchSize()),
+        ReadAheadEvents.indexRangeFilled(batchSize()),
+        readAhead);
+  }
+
+  /**
+   * Stops the threads that read ahead, interrupting any read still running; Spring calls this when
+   * the context closes, before the data source goes.
+   */
+  public void close() {
+    readAhead.shutdownNow();
   }
 
   @Override
   protected TrackedEventData<?> getTrackedEventData(
       ResultSet resultSet, GapAwareTrackingToken previousToken) throws SQLException {
     TrackedEventData<?> event = super.getTrackedEventData(resultSet, previousToken);
-    // Parsed here, on the thread that reads (ahead), rather than by each processor that handles it.
+    // Parsed here, on the thread that reads the rows (ahead, or the event store's producer), rather
+    // than by each processor that handles the event.
     Instant timestamp =
         EventTimestamps.parse(readTimeStamp(resultSet, schema().timestampColumn()).toString());
     return new TrackedDomainEventData<>(

@@ -7,9 +7,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Collections;
 import java.util.List;
 import org.carbonledger.store.DatabaseKind;
+import org.carbonledger.store.ValueLists;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -28,9 +28,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * commands) are inserted as before.
  *
  * <p>COPY takes rows whose values are {@code null}, {@link String}, {@link Long}, {@link Integer},
- * and {@link LocalDate} or {@link OffsetDateTime} of the years 1 to 9999, which is everything the
- * projections store; rows holding anything else (a year that COPY's text would not say the way JDBC
- * does, say) are inserted as elsewhere, so that the result never depends on the path taken.
+ * {@link LocalDate} of the years 1 to 9999, and {@link OffsetDateTime} of those years in whole
+ * microseconds, for {@code TIMESTAMP WITH TIME ZONE} columns only: everything the projections
+ * store. Rows holding anything else (a year beyond 9999, a time finer than PostgreSQL keeps) are
+ * inserted as elsewhere, so that what is stored does not depend on the path taken.
  */
 public final class BulkInsert {
 
@@ -69,29 +70,37 @@ public final class BulkInsert {
       }
     }
     String names = String.join(", ", columns);
-    jdbc.execute(
-        (ConnectionCallback<Void>)
-            connection -> {
-              String text =
-                  rows.size() >= copyFromRows && DatabaseKind.isPostgres(connection)
-                      ? text(rows)
-                      : null;
-              if (text != null) {
-                copy(
-                    connection, "COPY " + table + " (" + names + ") FROM STDIN", text, rows.size());
-              } else {
-                jdbc.batchUpdate(
-                    "INSERT INTO "
-                        + table
-                        + " ("
-                        + names
-                        + ") VALUES ("
-                        + String.join(", ", Collections.nCopies(columns.size(), "?"))
-                        + ")",
-                    rows);
-              }
-              return null;
-            });
+    // The path is chosen, and COPY run, on the transaction's connection; the insert runs after it,
+    // so that without a transaction it does not borrow a second connection while holding one.
+    Boolean copied =
+        jdbc.execute(
+            (ConnectionCallback<Boolean>)
+                connection -> {
+                  String text =
+                      rows.size() >= copyFromRows && DatabaseKind.isPostgres(connection)
+                          ? text(rows)
+                          : null;
+                  if (text == null) {
+                    return false;
+                  }
+                  copy(
+                      connection,
+                      "COPY " + table + " (" + names + ") FROM STDIN",
+                      text,
+                      rows.size());
+                  return true;
+                });
+    if (!Boolean.TRUE.equals(copied)) {
+      jdbc.batchUpdate(
+          "INSERT INTO "
+              + table
+              + " ("
+              + names
+              + ") VALUES ("
+              + ValueLists.placeholders(columns.size(), "?")
+              + ")",
+          rows);
+    }
   }
 
   private static void copy(Connection connection, String sql, String text, int rows)
@@ -104,10 +113,15 @@ public final class BulkInsert {
       if (copied != rows) {
         throw new IllegalStateException("COPY wrote " + copied + " of " + rows + " rows");
       }
-    } finally {
+    } catch (SQLException | RuntimeException e) {
       if (copy.isActive()) {
-        copy.cancelCopy();
+        try {
+          copy.cancelCopy();
+        } catch (SQLException cancelling) {
+          e.addSuppressed(cancelling);
+        }
       }
+      throw e;
     }
   }
 
@@ -145,7 +159,8 @@ public final class BulkInsert {
       text.append(date);
     } else if (value instanceof OffsetDateTime time) {
       OffsetDateTime utc = time.withOffsetSameInstant(ZoneOffset.UTC);
-      if (!ordinary(utc.getYear())) {
+      // Finer than a microsecond, PostgreSQL and the driver could round differently.
+      if (!ordinary(utc.getYear()) || utc.getNano() % 1_000 != 0) {
         return false;
       }
       // ISO 8601 with seconds always and its offset, which PostgreSQL reads whatever its DateStyle.

@@ -43,7 +43,7 @@ public final class LedgerSerialization {
    */
   private static final class ClassCachingSerializer extends JacksonSerializer {
 
-    private final Map<TypeName, Class<?>> classes = new ConcurrentHashMap<>();
+    private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
 
     private ClassCachingSerializer(Builder builder) {
       super(builder);
@@ -52,15 +52,12 @@ public final class LedgerSerialization {
     @Override
     @SuppressWarnings("rawtypes")
     public Class classForType(SerializedType type) {
-      TypeName name = new TypeName(type.getName(), type.getRevision());
-      Class<?> known = classes.get(name);
+      Class<?> known = classes.get(type.getName());
       if (known == null) {
         known = super.classForType(type);
-        classes.put(name, known);
+        classes.put(type.getName(), known);
       }
       return known;
     }
-
-    private record TypeName(String name, String revision) {}
   }
 }

@@ -5,34 +5,40 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 
 /**
- * The stored events after a token, fetched in batches as Axon's own stream does, except that once a
- * batch comes back full the next one is read at once on another thread, while the consumer works
- * through this one.
+ * The stored events after a token, fetched in batches as Axon's own stream does, except that when a
+ * batch shows that more events are waiting, the next one is read at once on another thread while
+ * the consumer works through this one.
  *
  * <p>Why: a processor that is behind (a replay, or catching up after a pause) otherwise reads a
  * batch, handles it, reads the next, and so on, one after the other on its own thread; in a replay
  * the reads and the decoding of each row (with its timestamp) were a quarter of the projection
  * thread's CPU, while the machine's other core was idle part of the time (docs/performance.md). A
- * processor that keeps up gets batches that are not full, and nothing is read ahead for it.
+ * processor that keeps up gets batches that show nothing more waiting, and nothing is read ahead
+ * for it.
  *
  * <p>Each read starts from the token of the last event of the batch before, exactly the query
  * Axon's stream would run a little later; reading earlier can only leave events that commit
  * meanwhile to the read after, which is where a later read would also have put events that commit
  * after it. Gaps are tracked in the tokens as before. A read that fails fails the consumer when it
- * reaches that batch, with the same exception.
+ * reaches that batch, with the same exception, and the consumer's next attempt reads again, as with
+ * Axon's stream.
  *
- * <p>Not thread-safe, like any stream: one consumer.
+ * <p>One consumer, like any stream; the stream may be closed from another thread (Axon's event
+ * store does so when it shuts down), after which it ends.
  *
  * @param <T> the stored events' type
  */
@@ -40,61 +46,95 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
     extends Spliterators.AbstractSpliterator<T> {
 
   private final Function<TrackingToken, List<? extends T>> fetch;
-  private final int batchSize;
+  private final BiPredicate<TrackingToken, List<? extends T>> moreWaiting;
   private final Executor executor;
   private TrackingToken after;
   private Iterator<? extends T> batch = Collections.emptyIterator();
-  private CompletableFuture<List<? extends T>> next;
-  private boolean closed;
+  private volatile CompletableFuture<List<? extends T>> next;
+  private volatile boolean closed;
 
   private ReadAheadEvents(
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
-      int batchSize,
+      BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
       Executor executor) {
     super(Long.MAX_VALUE, NONNULL | ORDERED | DISTINCT | CONCURRENT);
     this.after = after;
     this.fetch = fetch;
-    this.batchSize = batchSize;
+    this.moreWaiting = moreWaiting;
     this.executor = executor;
   }
 
   /**
    * @param after the token to read after; null for the start of the store
-   * @param fetch reads at most {@code batchSize} events after a token (null: from the start), in
-   *     the store's order; called on this stream's consumer thread or on {@code executor}, never on
-   *     both at once
-   * @param batchSize how many events {@code fetch} returns at most; a batch this long means that
-   *     more may follow
+   * @param fetch reads the next events after a token (null: from the start), in the store's order;
+   *     called on this stream's consumer thread or on {@code executor}, never on both at once
+   * @param moreWaiting whether a batch, read after the given token, shows that more events may be
+   *     waiting after it; if so the next batch is read ahead
    * @param executor runs the reads ahead
    * @return the events, as a sequential stream whose closing abandons any read ahead
    */
   public static <T extends TrackedEventData<?>> Stream<T> stream(
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
-      int batchSize,
+      BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
       Executor executor) {
-    ReadAheadEvents<T> events = new ReadAheadEvents<>(after, fetch, batchSize, executor);
+    ReadAheadEvents<T> events = new ReadAheadEvents<>(after, fetch, moreWaiting, executor);
     return StreamSupport.stream(events, false).onClose(events::close);
+  }
+
+  /**
+   * Whether a batch that Axon's JDBC engine read after {@code after} filled the range of global
+   * indexes it asked for. That engine reads the events whose index is above the token's and at most
+   * {@code batchSize} above it (plus the token's gaps), not the next {@code batchSize} rows: an
+   * index left unused by a transaction that rolled back makes a batch shorter though more events
+   * follow, and the last event's index, not the batch's length, tells whether the range was used
+   * up.
+   *
+   * @param batchSize the engine's batch size
+   */
+  public static <T extends TrackedEventData<?>>
+      BiPredicate<TrackingToken, List<? extends T>> indexRangeFilled(int batchSize) {
+    return (after, batch) -> {
+      if (batch.size() >= batchSize) {
+        return true;
+      }
+      if (batch.isEmpty()
+          || !(batch.get(batch.size() - 1).trackingToken() instanceof GapAwareTrackingToken last)) {
+        return false;
+      }
+      long from = after instanceof GapAwareTrackingToken token ? token.getIndex() : -1;
+      return last.getIndex() >= from + batchSize;
+    };
   }
 
   @Override
   public boolean tryAdvance(Consumer<? super T> action) {
     Objects.requireNonNull(action);
     if (closed) {
-      throw new IllegalStateException("the stream of events was read after it was closed");
+      return false;
     }
     if (!batch.hasNext()) {
-      List<? extends T> events = next == null ? fetch.apply(after) : await(next);
+      CompletableFuture<List<? extends T>> ahead = next;
       next = null;
+      List<? extends T> events;
+      try {
+        events = ahead == null ? fetch.apply(after) : await(ahead);
+      } catch (CancellationException e) {
+        if (closed) {
+          return false;
+        }
+        throw e;
+      }
       if (events.isEmpty()) {
         return false;
       }
+      TrackingToken from = after;
       after = events.get(events.size() - 1).trackingToken();
       batch = events.iterator();
-      if (events.size() >= batchSize) {
-        TrackingToken from = after;
-        next = CompletableFuture.supplyAsync(() -> fetch.apply(from), executor);
+      if (!closed && moreWaiting.test(from, events)) {
+        TrackingToken last = after;
+        next = CompletableFuture.supplyAsync(() -> fetch.apply(last), executor);
       }
     }
     action.accept(batch.next());
@@ -103,9 +143,10 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
 
   private void close() {
     closed = true;
-    if (next != null) {
-      next.cancel(false);
-      next = null;
+    CompletableFuture<List<? extends T>> ahead = next;
+    next = null;
+    if (ahead != null) {
+      ahead.cancel(false);
     }
   }
 

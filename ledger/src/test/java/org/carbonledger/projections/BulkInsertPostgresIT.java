@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -47,6 +48,7 @@ class BulkInsertPostgresIT {
       "carriage\rreturn",
       "back\\slash \\N \\t",
       "碳普惠 · 武汉马拉松",
+      "outside the BMP: 𠀀 🌳",
       "",
       "\\",
       "'quoted' \"twice\", with commas"
@@ -58,7 +60,7 @@ class BulkInsertPostgresIT {
             awkward[i],
             i % 2 == 0 ? Long.MAX_VALUE - i : null,
             i % 3 == 0 ? null : Integer.MIN_VALUE + i,
-            i % 4 == 0 ? null : LocalDate.of(1, 1, 1).plusYears(i * 1111L),
+            i % 4 == 0 ? null : LocalDate.of(1, 1, 1).plusYears(i * 999L),
             i % 5 == 0
                 ? null
                 : ProjectionSql.timestamp(
@@ -67,6 +69,7 @@ class BulkInsertPostgresIT {
           });
     }
 
+    assertThat(BulkInsert.text(rows)).as("every row has COPY text: COPY is used").isNotNull();
     BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1);
     jdbc.batchUpdate("INSERT INTO inserted VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
 
@@ -96,8 +99,19 @@ class BulkInsertPostgresIT {
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {100L, "far future", null, null, LocalDate.of(12026, 1, 1), null, null});
     rows.add(new Object[] {101L, "a short", null, (short) 7, null, null, null});
-
-    assertThat(BulkInsert.text(rows)).isNull();
+    rows.add(
+        new Object[] {
+          102L,
+          "finer than a microsecond",
+          null,
+          null,
+          null,
+          OffsetDateTime.parse("2026-11-21T18:10:00.0000005Z"),
+          null
+        });
+    for (Object[] row : rows) {
+      assertThat(BulkInsert.text(List.<Object[]>of(row))).isNull();
+    }
     BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1);
 
     assertThat(
@@ -105,7 +119,12 @@ class BulkInsertPostgresIT {
                 "SELECT coalesce(day::text, '') || '/' || coalesce(small::text, '') FROM copied"
                     + " WHERE id BETWEEN 100 AND 199 ORDER BY id",
                 String.class))
-        .containsExactly("12026-01-01/", "/7");
+        .containsExactly("12026-01-01/", "/7", "/");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT extract(microseconds FROM at) FROM copied WHERE id = 102", Long.class))
+        .as("rounded by the driver, as any insert")
+        .isEqualTo(1L);
   }
 
   @Test

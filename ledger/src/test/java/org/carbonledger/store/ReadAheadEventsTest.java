@@ -11,8 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedDomainEventData;
@@ -24,6 +26,10 @@ import org.junit.jupiter.api.Test;
 class ReadAheadEventsTest {
 
   private static final int BATCH = 3;
+
+  /** More may follow a batch as long as the batch was full. */
+  private static final BiPredicate<TrackingToken, List<? extends TrackedEventData<?>>> FULL =
+      (after, batch) -> batch.size() == BATCH;
 
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
@@ -37,7 +43,7 @@ class ReadAheadEventsTest {
     Store store = new Store(10);
 
     try (Stream<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(new GlobalSequenceTrackingToken(2), store, BATCH, executor)) {
+        ReadAheadEvents.stream(new GlobalSequenceTrackingToken(2), store, FULL, executor)) {
       assertThat(events.map(ReadAheadEventsTest::position))
           .containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
@@ -47,7 +53,7 @@ class ReadAheadEventsTest {
   void theBatchAfterAFullOneIsReadOnAnotherThreadBeforeItIsAskedFor() throws Exception {
     Store store = new Store(10);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, BATCH, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
 
     assertThat(position(events.next())).isEqualTo(1);
     store.awaitReads(2);
@@ -59,7 +65,7 @@ class ReadAheadEventsTest {
   void nothingIsReadAheadOfABatchThatWasNotFull() throws Exception {
     Store store = new Store(2);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, BATCH, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
 
     events.next();
     events.next();
@@ -73,7 +79,7 @@ class ReadAheadEventsTest {
   void eventsStoredAfterTheEndWasReachedAreFoundByTheNextRead() {
     Store store = new Store(3);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, BATCH, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
     for (int i = 0; i < 3; i++) {
       events.next();
     }
@@ -93,7 +99,7 @@ class ReadAheadEventsTest {
     store.failFrom = 3;
     store.failure = failure;
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, BATCH, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
 
     List<Long> read = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -105,23 +111,82 @@ class ReadAheadEventsTest {
   }
 
   @Test
-  void closingTheStreamAbandonsTheReadAhead() throws Exception {
+  void afterAFailedReadTheNextAttemptReadsAgain() {
+    Store store = new Store(10);
+    store.failFrom = 3;
+    store.failure = new IllegalStateException("the database went away");
+    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor);
+    var events = stream.spliterator();
+    List<Long> read = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      events.tryAdvance(event -> read.add(position(event)));
+    }
+    assertThatThrownBy(() -> events.tryAdvance(event -> read.add(position(event))))
+        .isSameAs(store.failure);
+
+    store.failFrom = Long.MAX_VALUE;
+    events.forEachRemaining(event -> read.add(position(event)));
+
+    assertThat(read).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+  }
+
+  @Test
+  void aClosedStreamEndsAndItsReadAheadIsCancelled() throws Exception {
     Store store = new Store(10);
     CountDownLatch release = new CountDownLatch(1);
     store.blockFrom = 3;
     store.release = release;
-    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, BATCH, executor);
+    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor);
     Iterator<TrackedEventData<?>> events = stream.iterator();
     events.next();
+    store.awaitReads(2);
 
     stream.close();
+
+    assertThat(events.hasNext()).as("a closed stream ends").isFalse();
     release.countDown();
     executor.shutdown();
-
     assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(events::next)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("closed");
+    assertThat(store.reads).as("nothing more was read").hasSize(2);
+  }
+
+  @Test
+  void aRangeOfIndexesUsedUpMeansMoreMayFollowEvenIfAnIndexWasNeverUsed() {
+    BiPredicate<TrackingToken, List<? extends TrackedEventData<?>>> filled =
+        ReadAheadEvents.indexRangeFilled(100);
+    GapAwareTrackingToken after = GapAwareTrackingToken.newInstance(199, List.of());
+
+    // Indexes 200 to 299 were asked for; 250 belongs to a transaction that rolled back.
+    assertThat(filled.test(after, eventsAt(200, 249, 251, 299))).isTrue();
+    // The store ended at 280: nothing is waiting.
+    assertThat(filled.test(after, eventsAt(200, 249, 251, 280))).isFalse();
+    assertThat(filled.test(after, List.of())).isFalse();
+    // From the start of the store, Axon asks for indexes 0 to 99.
+    assertThat(filled.test(null, eventsAt(0, 1, 2, 99))).isTrue();
+    assertThat(filled.test(null, eventsAt(0, 1, 2, 98))).isFalse();
+  }
+
+  private static List<TrackedEventData<?>> eventsAt(long... indexes) {
+    List<TrackedEventData<?>> events = new ArrayList<>();
+    for (long index : indexes) {
+      events.add(event(GapAwareTrackingToken.newInstance(index, List.of()), index));
+    }
+    return events;
+  }
+
+  private static TrackedEventData<?> event(TrackingToken token, long position) {
+    return new TrackedDomainEventData<>(
+        token,
+        new GenericDomainEventEntry<>(
+            "Batch",
+            "batch-1",
+            position,
+            "event-" + position,
+            "2026-11-21T18:10:00.000Z",
+            "Payload",
+            null,
+            new byte[0],
+            new byte[0]));
   }
 
   private static long position(TrackedEventData<?> event) {
@@ -161,19 +226,7 @@ class ReadAheadEventsTest {
       }
       List<TrackedEventData<?>> batch = new ArrayList<>();
       for (long position = from + 1; position <= Math.min(stored, from + BATCH); position++) {
-        batch.add(
-            new TrackedDomainEventData<>(
-                new GlobalSequenceTrackingToken(position),
-                new GenericDomainEventEntry<>(
-                    "Batch",
-                    "batch-1",
-                    position - 1,
-                    "event-" + position,
-                    "2026-11-21T18:10:00.000Z",
-                    "Payload",
-                    null,
-                    new byte[0],
-                    new byte[0])));
+        batch.add(event(new GlobalSequenceTrackingToken(position), position));
       }
       return batch;
     }
