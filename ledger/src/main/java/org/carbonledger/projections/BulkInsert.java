@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.carbonledger.store.DatabaseKind;
 import org.carbonledger.store.ValueLists;
@@ -163,8 +162,15 @@ public final class BulkInsert {
       if (!ordinary(utc.getYear()) || utc.getNano() % 1_000 != 0) {
         return false;
       }
-      // ISO 8601 with seconds always and its offset, which PostgreSQL reads whatever its DateStyle.
-      text.append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(utc));
+      // ISO 8601 in UTC, which PostgreSQL reads whatever its DateStyle. Written by hand: a
+      // DateTimeFormatter was a quarter of the cost of the text in a replay.
+      digits(text, utc.getYear(), 4).append('-');
+      digits(text, utc.getMonthValue(), 2).append('-');
+      digits(text, utc.getDayOfMonth(), 2).append('T');
+      digits(text, utc.getHour(), 2).append(':');
+      digits(text, utc.getMinute(), 2).append(':');
+      digits(text, utc.getSecond(), 2).append('.');
+      digits(text, utc.getNano() / 1_000, 6).append('Z');
     } else {
       return false;
     }
@@ -176,17 +182,33 @@ public final class BulkInsert {
     return year >= 1 && year <= 9999;
   }
 
-  /** Backslash, tab, newline and carriage return would otherwise end or escape the value. */
-  private static void escaped(StringBuilder text, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> text.append("\\\\");
-        case '\t' -> text.append("\\t");
-        case '\n' -> text.append("\\n");
-        case '\r' -> text.append("\\r");
-        default -> text.append(c);
+  /** {@code value}, not negative, in at least {@code width} decimal digits. */
+  private static StringBuilder digits(StringBuilder text, int value, int width) {
+    for (int limit = 10, digits = 1; digits < width; limit *= 10, digits++) {
+      if (value < limit) {
+        text.append('0');
       }
     }
+    return text.append(value);
+  }
+
+  /** Backslash, tab, newline and carriage return would otherwise end or escape the value. */
+  private static void escaped(StringBuilder text, String value) {
+    int from = 0;
+    for (int i = 0; i < value.length(); i++) {
+      String escape =
+          switch (value.charAt(i)) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+          };
+      if (escape != null) {
+        text.append(value, from, i).append(escape);
+        from = i + 1;
+      }
+    }
+    text.append(value, from, value.length());
   }
 }

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,44 @@ class BulkInsertPostgresIT {
     jdbc.batchUpdate("INSERT INTO inserted VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
 
     assertThat(table("copied")).hasSize(awkward.length).isEqualTo(table("inserted"));
+  }
+
+  @Test
+  void timesAndDaysOfEveryEraReadBackAsInsertedOnes() {
+    List<Instant> instants =
+        new ArrayList<>(
+            List.of(
+                Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999Z"),
+                Instant.parse("1969-12-31T23:59:59.999999Z"),
+                Instant.parse("1970-01-01T00:00:00Z"),
+                Instant.parse("2024-02-29T12:00:00.000001Z"),
+                Instant.parse("2026-11-21T18:10:00.1Z")));
+    Random random = new Random(20261121);
+    long first = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int i = 0; i < 500; i++) {
+      instants.add(
+          Instant.ofEpochSecond(
+              first + (long) (random.nextDouble() * (last - first)),
+              random.nextInt(1_000_000) * 1_000L));
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < instants.size(); i++) {
+      OffsetDateTime at = ProjectionSql.timestamp(instants.get(i));
+      rows.add(new Object[] {2_000L + i, "at " + i, null, null, at.toLocalDate(), at, null});
+    }
+
+    assertThat(BulkInsert.text(rows)).as("COPY is used").isNotNull();
+    BulkInsert.into(jdbc, "copied", COLUMNS, rows, 1);
+    jdbc.batchUpdate("INSERT INTO inserted VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM copied c JOIN inserted i USING (id)"
+                    + " WHERE id >= 2000 AND c.at = i.at AND c.day = i.day",
+                Long.class))
+        .isEqualTo(instants.size());
   }
 
   @Test
