@@ -31,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The credit tables' rows that one processor batch touches, read once, changed in memory event by
- * event, and written back just before the batch commits, in one statement batch per table.
+ * event, and written back just before the batch commits, in one statement batch per table (new rows
+ * by {@link BulkInsert}: a COPY on PostgreSQL once there are many).
  *
  * <p>Why: a replay handles every movement the ledger ever recorded, and writing each event's rows
  * as it came cost seven round trips to the database per transfer. Now a processor batch (up to
