@@ -69,27 +69,27 @@ public final class BulkInsert {
       }
     }
     String names = String.join(", ", columns);
-    // The path is chosen, and COPY run, on the transaction's connection; the insert runs after it,
-    // so that without a transaction it does not borrow a second connection while holding one.
-    Boolean copied =
-        jdbc.execute(
-            (ConnectionCallback<Boolean>)
-                connection -> {
-                  String text =
-                      rows.size() >= copyFromRows && DatabaseKind.isPostgres(connection)
-                          ? text(rows)
-                          : null;
-                  if (text == null) {
-                    return false;
-                  }
-                  copy(
-                      connection,
-                      "COPY " + table + " (" + names + ") FROM STDIN",
-                      text,
-                      rows.size());
-                  return true;
-                });
-    if (!Boolean.TRUE.equals(copied)) {
+    // Only enough rows are worth asking the connection which database it is: a processor batch that
+    // keeps up goes straight to the insert. The rest is decided, and COPY run, on the
+    // transaction's connection; the insert runs after it, so that without a transaction it does
+    // not borrow a second connection while holding one.
+    boolean copied =
+        rows.size() >= copyFromRows
+            && jdbc.execute(
+                (ConnectionCallback<Boolean>)
+                    connection -> {
+                      String text = DatabaseKind.isPostgres(connection) ? text(rows) : null;
+                      if (text == null) {
+                        return false;
+                      }
+                      copy(
+                          connection,
+                          "COPY " + table + " (" + names + ") FROM STDIN",
+                          text,
+                          rows.size());
+                      return true;
+                    });
+    if (!copied) {
       jdbc.batchUpdate(
           "INSERT INTO "
               + table
