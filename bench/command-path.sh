@@ -13,7 +13,8 @@
 # benchmarks.JfrSummary <file> prints where a recording's time went), -Dbench.pgwaits=true samples
 # what PostgreSQL's backends wait on, -Dbench.countsql=true counts round trips to the database per
 # command, -Dbench.modes=service measures one configuration only, -Dbench.hot.commands=N sets the
-# hot batch's stream length (400).
+# hot batch's stream length (400), -Dbench.analyze=false skips analyzing the new schema after the
+# warm-up (PostgresActivity.analyze) and so measures a new database's first minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Compiled in the reactor and never installed: the class path names the sibling modules' target

@@ -187,6 +187,7 @@ public final class CommandPathBenchmark {
         warmRecording.stop();
         warmRecording.close();
       }
+      activity.analyze();
 
       for (int clients : clientCounts) {
         for (Spread spread : Spread.values()) {

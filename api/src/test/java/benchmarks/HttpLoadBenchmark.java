@@ -215,6 +215,7 @@ public final class HttpLoadBenchmark {
       }
       warmUp();
       awaitCoverage(Duration.ofSeconds(15));
+      activity.analyze();
 
       Phase closed =
           measured(service, activity, "closed", () -> closedLoop("closed", closedSeconds));

@@ -8,7 +8,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,6 +71,44 @@ final class PostgresActivity {
       sql.execute("SELECT pg_reload_conf()");
     } catch (SQLException e) {
       System.err.println("[bench] cannot turn on track_wal_io_timing: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Gathers the planner's statistics for every table of the benchmark's schema, as autovacuum does
+   * for a database in service, and waits for it.
+   *
+   * <p>Each measurement starts on a new schema whose tables grow from nothing while it runs.
+   * PostgreSQL's server-side prepared statements switch to a generic plan after five executions,
+   * and a generic plan made while a table held a few hundred rows scans the whole table: cheap
+   * then, but kept until the table's statistics change, while the table grows tenfold. Autovacuum
+   * first analyzes a new table up to a minute after it fills ({@code autovacuum_naptime}), so
+   * without this the service's processors spent the first minute of a run reading whole tables (the
+   * Merkle sequencer's entry query took 43 ms instead of 0.3 ms), and what the measurement saw
+   * depended on when autovacuum came round. A registry in service has statistics; after its
+   * warm-up, the benchmark's schema has them too. Set {@code bench.analyze=false} to see a new
+   * database's first minute instead.
+   */
+  void analyze() {
+    if (!Boolean.parseBoolean(System.getProperty("bench.analyze", "true"))) {
+      return;
+    }
+    try (Connection connection = connect();
+        Statement sql = connection.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rows =
+          sql.executeQuery(
+              "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
+                  + " WHERE schemaname = current_schema()")) {
+        while (rows.next()) {
+          tables.add(rows.getString(1));
+        }
+      }
+      for (String table : tables) {
+        sql.execute("ANALYZE " + table);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot analyze the benchmark's tables", e);
     }
   }
 
