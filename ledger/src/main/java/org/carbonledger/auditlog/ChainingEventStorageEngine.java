@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -104,14 +106,23 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
     return new ChainingEventStorageEngine(builder, connections, transactions, chain, database);
   }
 
+  /**
+   * Reads the stored events after a token, the next batch ahead while more are waiting ({@link
+   * ReadAheadEvents}). A read that may block is the event store's producer, which feeds the
+   * processors that keep up and comes back for more in its own time ({@code PollingEventStore}):
+   * its stream ends once it has reached the head. Any other read goes on until a batch finds
+   * nothing, as Axon's does.
+   */
   @Override
   protected Stream<? extends TrackedEventData<?>> readEventData(
       TrackingToken trackingToken, boolean mayBlock) {
-    return ReadAheadEvents.stream(
-        trackingToken,
-        after -> fetchTrackedEvents(after, batchSize()),
-        ReadAheadEvents.indexRangeFilled(batchSize()),
-        readAhead);
+    Function<TrackingToken, List<? extends TrackedEventData<?>>> fetch =
+        after -> fetchTrackedEvents(after, batchSize());
+    BiPredicate<TrackingToken, List<? extends TrackedEventData<?>>> moreWaiting =
+        ReadAheadEvents.indexRangeFilled(batchSize());
+    return mayBlock
+        ? ReadAheadEvents.toHead(trackingToken, fetch, moreWaiting, readAhead)
+        : ReadAheadEvents.stream(trackingToken, fetch, moreWaiting, readAhead);
   }
 
   /**

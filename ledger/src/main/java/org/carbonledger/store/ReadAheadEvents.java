@@ -48,7 +48,9 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
   private final Function<TrackingToken, List<? extends T>> fetch;
   private final BiPredicate<TrackingToken, List<? extends T>> moreWaiting;
   private final Executor executor;
+  private final boolean endAtHead;
   private TrackingToken after;
+  private boolean atHead;
   private Iterator<? extends T> batch = Collections.emptyIterator();
   private volatile CompletableFuture<List<? extends T>> next;
   private volatile boolean closed;
@@ -57,12 +59,14 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
       BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
-      Executor executor) {
+      Executor executor,
+      boolean endAtHead) {
     super(Long.MAX_VALUE, NONNULL | ORDERED | DISTINCT | CONCURRENT);
     this.after = after;
     this.fetch = fetch;
     this.moreWaiting = moreWaiting;
     this.executor = executor;
+    this.endAtHead = endAtHead;
   }
 
   /**
@@ -72,14 +76,33 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
    * @param moreWaiting whether a batch, read after the given token, shows that more events may be
    *     waiting after it; if so the next batch is read ahead
    * @param executor runs the reads ahead
-   * @return the events, as a sequential stream whose closing abandons any read ahead
+   * @return the events, until a read finds none, as a sequential stream whose closing abandons any
+   *     read ahead
    */
   public static <T extends TrackedEventData<?>> Stream<T> stream(
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
       BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
       Executor executor) {
-    ReadAheadEvents<T> events = new ReadAheadEvents<>(after, fetch, moreWaiting, executor);
+    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, false));
+  }
+
+  /**
+   * As {@link #stream}, except that the stream ends after the first batch that shows nothing more
+   * waiting, instead of reading once more straight away. For a reader that comes back in its own
+   * time, such as Axon's event store producer: under load, a read straight after one that reached
+   * the head finds only what committed during that read, so a stream that reads until it finds
+   * nothing runs one small query after another for as long as commands keep coming.
+   */
+  public static <T extends TrackedEventData<?>> Stream<T> toHead(
+      TrackingToken after,
+      Function<TrackingToken, List<? extends T>> fetch,
+      BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
+      Executor executor) {
+    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, true));
+  }
+
+  private static <T extends TrackedEventData<?>> Stream<T> open(ReadAheadEvents<T> events) {
     return StreamSupport.stream(events, false).onClose(events::close);
   }
 
@@ -115,6 +138,9 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       return false;
     }
     if (!batch.hasNext()) {
+      if (endAtHead && atHead) {
+        return false;
+      }
       CompletableFuture<List<? extends T>> ahead = next;
       next = null;
       List<? extends T> events;
@@ -132,7 +158,8 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       TrackingToken from = after;
       after = events.get(events.size() - 1).trackingToken();
       batch = events.iterator();
-      if (!closed && moreWaiting.test(from, events)) {
+      atHead = !moreWaiting.test(from, events);
+      if (!closed && !atHead) {
         TrackingToken last = after;
         next = CompletableFuture.supplyAsync(() -> fetch.apply(last), executor);
       }

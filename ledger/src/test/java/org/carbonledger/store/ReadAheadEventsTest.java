@@ -93,6 +93,29 @@ class ReadAheadEventsTest {
   }
 
   @Test
+  void aStreamToTheHeadEndsAfterTheFirstBatchThatShowsNothingMoreWaiting() {
+    Store store = new Store(8);
+
+    try (Stream<TrackedEventData<?>> events = ReadAheadEvents.toHead(null, store, FULL, executor)) {
+      assertThat(events.map(ReadAheadEventsTest::position))
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+    // Events 7 and 8 did not fill a batch, so the stream ends without reading after 8 again, which
+    // a stream that reads until it finds nothing would do.
+    assertThat(store.reads).extracting(Read::after).containsExactly(0L, 3L, 6L);
+  }
+
+  @Test
+  void aStreamToTheHeadOfAStoreThatEndsOnAFullBatchEndsAtTheEmptyReadAfterIt() {
+    Store store = new Store(6);
+
+    try (Stream<TrackedEventData<?>> events = ReadAheadEvents.toHead(null, store, FULL, executor)) {
+      assertThat(events.map(ReadAheadEventsTest::position)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+    assertThat(store.reads).extracting(Read::after).containsExactly(0L, 3L, 6L);
+  }
+
+  @Test
   void aReadAheadThatFailsFailsTheConsumerWithItsExceptionWhenItReachesThatBatch() {
     Store store = new Store(10);
     IllegalStateException failure = new IllegalStateException("the database went away");

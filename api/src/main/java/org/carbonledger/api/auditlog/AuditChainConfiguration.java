@@ -99,9 +99,10 @@ class AuditChainConfiguration {
   }
 
   /**
-   * The event store, polled by its producer instead of woken by every commit ({@link
-   * PollingEventStore}): streaming processors then see up to {@code ledger.event-store.poll-ms}
-   * more lag, and the command path is spared a fetch per command.
+   * The event store, whose producer reads new events at most every {@code
+   * ledger.event-store.poll-ms} instead of after every commit and after every read that found some
+   * ({@link PollingEventStore}): streaming processors then see up to that much more lag, the
+   * command path is spared a fetch per command, and the processors get larger batches.
    */
   @Qualifier("eventStore")
   @Bean(name = "eventBus")
@@ -109,12 +110,12 @@ class AuditChainConfiguration {
       EventStorageEngine storageEngine,
       Configuration configuration,
       @Value("${ledger.event-store.poll-ms}") long pollMillis) {
-    return new PollingEventStore(
+    return PollingEventStore.create(
         EmbeddedEventStore.builder()
-            .storageEngine(storageEngine)
             .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
-            .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-            .fetchDelay(pollMillis));
+            .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
+        storageEngine,
+        pollMillis);
   }
 
   /**
