@@ -109,9 +109,10 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   /**
    * Reads the stored events after a token, the next batch ahead while more are waiting ({@link
    * ReadAheadEvents}). A read that may block is the event store's producer, which feeds the
-   * processors that keep up and comes back for more in its own time ({@code PollingEventStore}):
-   * its stream ends once it has reached the head. Any other read goes on until a batch finds
-   * nothing, as Axon's does.
+   * processors that keep up and comes back for more from its newest token in its own time ({@code
+   * PollingEventStore}): its stream ends after the first batch that does not fill its range of
+   * indexes, which is the head or, when the range ends in an index not committed yet, a little
+   * short of it. Any other read goes on until a batch finds nothing, as Axon's does.
    */
   @Override
   protected Stream<? extends TrackedEventData<?>> readEventData(

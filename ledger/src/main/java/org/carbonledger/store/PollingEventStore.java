@@ -34,12 +34,15 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
  */
 public final class PollingEventStore extends EmbeddedEventStore {
 
-  private PollingEventStore(Builder builder) {
-    super(builder);
+  private final PacedTailingReads reads;
+
+  private PollingEventStore(Builder builder, PacedTailingReads reads) {
+    super(builder.storageEngine(reads));
+    this.reads = reads;
   }
 
   /**
-   * @param builder a configured builder, without its storage engine
+   * @param builder a configured builder, without its storage engine or fetch delay
    * @param storageEngine where the events are stored
    * @param fetchDelayMillis the least time between two of the producer's reads, and the builder's
    *     {@code fetchDelay}; positive
@@ -47,14 +50,23 @@ public final class PollingEventStore extends EmbeddedEventStore {
   public static PollingEventStore create(
       Builder builder, EventStorageEngine storageEngine, long fetchDelayMillis) {
     return new PollingEventStore(
-        builder
-            .storageEngine(
-                new PacedTailingReads(
-                    storageEngine,
-                    TimeUnit.MILLISECONDS.toNanos(fetchDelayMillis),
-                    System::nanoTime,
-                    TimeUnit.NANOSECONDS::sleep))
-            .fetchDelay(fetchDelayMillis));
+        builder.timeUnit(TimeUnit.MILLISECONDS).fetchDelay(fetchDelayMillis),
+        new PacedTailingReads(
+            storageEngine,
+            TimeUnit.MILLISECONDS.toNanos(fetchDelayMillis),
+            System::nanoTime,
+            TimeUnit.NANOSECONDS::sleep));
+  }
+
+  /**
+   * Stops the producer's reads, then the event store. A read still waiting out its interval then
+   * reads nothing: otherwise it would read once more after the store closed its streams, possibly
+   * while the storage engine and the data source are being closed.
+   */
+  @Override
+  public void shutDown() {
+    reads.stop();
+    super.shutDown();
   }
 
   @Override
@@ -78,6 +90,7 @@ public final class PollingEventStore extends EmbeddedEventStore {
     private final long intervalNanos;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    private volatile boolean stopped;
     private boolean started;
     private long lastStarted;
 
@@ -89,17 +102,22 @@ public final class PollingEventStore extends EmbeddedEventStore {
       this.sleeper = sleeper;
     }
 
+    /** From now on, tailing reads read nothing. */
+    void stop() {
+      stopped = true;
+    }
+
     /**
      * Reads the events after a token; a tailing read first waits until the interval since the last
      * one has passed. Interrupted while waiting, it returns no events and leaves the thread
-     * interrupted, so that the producer stops as Axon means it to.
+     * interrupted, so that the producer stops as Axon means it to; once stopped, likewise.
      */
     @Override
     public Stream<? extends TrackedEventMessage<?>> readEvents(
         TrackingToken trackingToken, boolean mayBlock) {
       if (mayBlock) {
-        // One producer per event store makes these reads, but a restarted producer may be another
-        // thread: the lock orders its view of lastStarted after the old one's.
+        // Only Axon's producer thread reads with mayBlock; the lock keeps the pacing right for any
+        // other caller too.
         synchronized (this) {
           if (started) {
             long wait = lastStarted + intervalNanos - clock.getAsLong();
@@ -111,6 +129,9 @@ public final class PollingEventStore extends EmbeddedEventStore {
                 return Stream.empty();
               }
             }
+          }
+          if (stopped) {
+            return Stream.empty();
           }
           started = true;
           lastStarted = clock.getAsLong();

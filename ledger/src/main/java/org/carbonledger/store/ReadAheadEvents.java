@@ -89,10 +89,12 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
 
   /**
    * As {@link #stream}, except that the stream ends after the first batch that shows nothing more
-   * waiting, instead of reading once more straight away. For a reader that comes back in its own
-   * time, such as Axon's event store producer: under load, a read straight after one that reached
-   * the head finds only what committed during that read, so a stream that reads until it finds
-   * nothing runs one small query after another for as long as commands keep coming.
+   * waiting, instead of reading once more straight away. That may be short of events already stored
+   * (after an index not committed yet, say), so this is only for a reader that comes back for more,
+   * from the token of the last event it got, in its own time: Axon's event store producer. Under
+   * load, a read straight after one that reached the head finds only what committed during that
+   * read, so a stream that reads until it finds nothing runs one small query after another for as
+   * long as commands keep coming.
    */
   public static <T extends TrackedEventData<?>> Stream<T> toHead(
       TrackingToken after,

@@ -2,6 +2,7 @@ package org.carbonledger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,17 @@ class PacedTailingReadsTest {
   }
 
   @Test
+  void onceStoppedATailingReadReadsNothingWhileOtherReadsGoOn() {
+    append("a", 0);
+    paced.readEvents(null, true).count();
+
+    paced.stop();
+
+    assertThat(paced.readEvents(null, true)).isEmpty();
+    assertThat(paced.readEvents(null, false)).hasSize(1);
+  }
+
+  @Test
   void everythingElseGoesStraightToTheEngine() {
     append("a", 0);
     append("a", 1);
@@ -104,6 +116,9 @@ class PacedTailingReadsTest {
     assertThat(paced.readEvents("a", 0).asStream()).hasSize(2);
     assertThat(paced.lastSequenceNumberFor("a")).contains(1L);
     assertThat(paced.readSnapshot("a")).isEmpty();
+    paced.storeSnapshot(new GenericDomainEventMessage<>("Test", "a", 1, "snapshot"));
+    assertThat(paced.readSnapshot("a")).get().extracting(m -> m.getPayload()).isEqualTo("snapshot");
+    assertThat(paced.createTokenAt(Instant.EPOCH)).isEqualTo(engine.createTokenAt(Instant.EPOCH));
     assertThat(paced.createHeadToken()).isEqualTo(engine.createHeadToken());
     assertThat(paced.createTailToken()).isEqualTo(engine.createTailToken());
     assertThat(sleeps).isEmpty();

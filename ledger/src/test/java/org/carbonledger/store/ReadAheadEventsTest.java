@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -116,6 +117,38 @@ class ReadAheadEventsTest {
   }
 
   @Test
+  void aStreamToTheHeadThatStopsShortOfAnIndexNotCommittedYetLeavesTheRestToTheNextRead() {
+    // Indexes 1 to 7 are taken; the transaction holding 5 has not committed yet.
+    TreeSet<Long> committed = new TreeSet<>(List.of(1L, 2L, 3L, 4L, 6L, 7L));
+    Function<TrackingToken, List<? extends TrackedEventData<?>>> store =
+        after -> {
+          long from = after == null ? -1 : ((GapAwareTrackingToken) after).getIndex();
+          return eventsAt(
+              committed.subSet(from + 1, true, from + BATCH, true).stream()
+                  .mapToLong(Long::longValue)
+                  .toArray());
+        };
+    BiPredicate<TrackingToken, List<? extends TrackedEventData<?>>> filled =
+        ReadAheadEvents.indexRangeFilled(BATCH);
+
+    List<TrackedEventData<?>> first;
+    try (Stream<TrackedEventData<?>> events =
+        ReadAheadEvents.toHead(null, store, filled, executor)) {
+      first = events.toList();
+    }
+    committed.add(5L);
+    List<TrackedEventData<?>> second;
+    try (Stream<TrackedEventData<?>> events =
+        ReadAheadEvents.toHead(
+            first.get(first.size() - 1).trackingToken(), store, filled, executor)) {
+      second = events.toList();
+    }
+
+    assertThat(first).extracting(ReadAheadEventsTest::index).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(second).extracting(ReadAheadEventsTest::index).containsExactly(5L, 6L, 7L);
+  }
+
+  @Test
   void aReadAheadThatFailsFailsTheConsumerWithItsExceptionWhenItReachesThatBatch() {
     Store store = new Store(10);
     IllegalStateException failure = new IllegalStateException("the database went away");
@@ -210,6 +243,10 @@ class ReadAheadEventsTest {
             null,
             new byte[0],
             new byte[0]));
+  }
+
+  private static long index(TrackedEventData<?> event) {
+    return ((GapAwareTrackingToken) event.trackingToken()).getIndex();
   }
 
   private static long position(TrackedEventData<?> event) {
