@@ -22,11 +22,12 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
  * <p>Axon wakes the producer after every commit, and after a read that found events it reads again
  * straight away; it waits {@code fetchDelay} only after a read that found nothing. Under load it
  * therefore read the store continuously, each read in a transaction of its own, and each read found
- * only what committed during the one before: about 400 reads a second with 32 clients, and the
- * processors handled batches of 10 to 20 events, each batch with its own dozen statements, its
- * token update and its commit (docs/performance.md). At most one read per {@code fetchDelay} lets
- * each collect everything that committed meanwhile, at the price of up to that much more lag before
- * an event is logged and projected, and a few small queries a second while the ledger is idle.
+ * only what committed during the one before: about 400 reads a second in {@code
+ * bench/command-path.sh}, and processors that kept up handled batches of 10 to 20 events, each
+ * batch with its own dozen statements, its token update and its commit (docs/performance.md). At
+ * most one read per {@code fetchDelay} lets each collect everything that committed meanwhile, at
+ * the price of up to that much more lag before an event is logged and projected, and a few small
+ * queries a second while the ledger is idle.
  *
  * <p>Only the producer's reads are paced: Axon makes them, and only them, with {@code mayBlock}
  * set. A processor that is behind reads the store on its own stream, unpaced; aggregates are loaded
