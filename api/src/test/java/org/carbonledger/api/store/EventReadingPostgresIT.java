@@ -24,7 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * What a processor that is far behind reads through the service's event storage engine, which reads
  * each next batch ahead and parses timestamps itself: every stored event, once, in the store's
- * order, with the token and the time Axon's own reading would give it.
+ * order, with the token and the time Axon's own reading would give it. And where the event store's
+ * producer, which reads with {@code mayBlock}, stops instead.
  */
 @SpringBootTest
 @ActiveProfiles("postgres")
@@ -41,6 +42,50 @@ class EventReadingPostgresIT {
   @Autowired CommandGateway commands;
   @Autowired JdbcTemplate jdbc;
   @Autowired EventStorageEngine engine;
+
+  @Test
+  void theEventStoresProducerStopsAtAnIndexNotUsedYetWhileAProcessorReadsPastIt() {
+    for (int i = 0; i < 100; i++) {
+      commands.sendAndWait(
+          new OpenAccount("before-hole-" + i, HolderType.INDIVIDUAL, "Before " + i, "CN-HB"));
+    }
+    // An index taken and not used, as by a transaction that has not committed (or rolled back).
+    long hole =
+        jdbc.queryForObject(
+            "SELECT nextval(pg_get_serial_sequence('domain_event_entry', 'global_index'))",
+            Long.class);
+    for (int i = 0; i < 3; i++) {
+      commands.sendAndWait(
+          new OpenAccount("after-hole-" + i, HolderType.INDIVIDUAL, "After " + i, "CN-HB"));
+    }
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM domain_event_entry WHERE global_index BETWEEN ? AND ?",
+                Long.class,
+                hole - 99,
+                hole - 1))
+        .as("every index of the range below the hole holds an event")
+        .isEqualTo(99);
+    // A read from here asks for the indexes up to the hole: its range is not filled.
+    GapAwareTrackingToken below = GapAwareTrackingToken.newInstance(hole - 100, List.of());
+
+    List<Long> producer;
+    try (Stream<? extends TrackedEventMessage<?>> events = engine.readEvents(below, true)) {
+      producer = events.map(EventReadingPostgresIT::index).toList();
+    }
+    List<Long> processor;
+    try (Stream<? extends TrackedEventMessage<?>> events = engine.readEvents(below, false)) {
+      processor = events.map(EventReadingPostgresIT::index).toList();
+    }
+
+    // The producer comes back from its last event's token, so it loses nothing by stopping.
+    assertThat(producer).hasSize(99).endsWith(hole - 1);
+    assertThat(processor).hasSize(102).contains(hole + 1, hole + 2, hole + 3).doesNotContain(hole);
+  }
+
+  private static long index(TrackedEventMessage<?> event) {
+    return ((GapAwareTrackingToken) event.trackingToken()).getIndex();
+  }
 
   @Test
   void aProcessorFarBehindReadsEveryStoredEventOnceInOrderWithItsStoredTime() {
