@@ -11,7 +11,9 @@
 # About 1 to 2 minutes by default. BENCH_SKIP_BUILD=1 uses the previous build. BENCH_JAVA_OPTS go
 # to the benchmark's JVM, which runs the service: -Dbench.jfr=<file> records the replay alone with
 # Flight Recorder and prints where its time went, -Dbench.countsql=true counts the round trips to
-# the database per event, -Dbench.pgwaits=true samples what PostgreSQL's backends wait on.
+# the database per event, -Dbench.pgwaits=true samples what PostgreSQL's backends wait on,
+# -Dbench.replay.accounts=N moves the credits between N accounts instead of 16, which scatters
+# each batch over more holding blocks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then

@@ -59,12 +59,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>The ledger: accounts, a project and 100 batches set up through the command gateway, then the
  * movements (80% transfers, 17% retirements, 3% cancellations, of 1 to 20 credits, between 16
- * accounts) appended straight through the service's own chained event storage engine, in
- * transactions of 2,000 events: the same event classes, serializer, chain entries and signatures as
- * the command path writes, chosen with the aggregate's own {@link BatchHoldings}, without paying
- * the command path's per-command cost (measured by {@code bench/command-path.sh}). Both streaming
- * processors are stopped while it is written; the sequencer stays stopped during the replay, as
- * idle as it is on a ledger that has caught up.
+ * accounts, or {@code bench.replay.accounts}) appended straight through the service's own chained
+ * event storage engine, in transactions of 2,000 events: the same event classes, serializer, chain
+ * entries and signatures as the command path writes, chosen with the aggregate's own {@link
+ * BatchHoldings}, without paying the command path's per-command cost (measured by {@code
+ * bench/command-path.sh}). Both streaming processors are stopped while it is written; the sequencer
+ * stays stopped during the replay, as idle as it is on a ledger that has caught up.
  *
  * <p>Run with {@code bench/replay.sh [events]}. Prints a table and writes {@code
  * target/bench/parts/replay.json}; asserts nothing. {@code -Dbench.jfr=<file>} records the replay
@@ -74,7 +74,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class ReplayBenchmark {
 
-  private static final int ACCOUNTS = 16;
+  /**
+   * The accounts the movements go between ({@code bench.replay.accounts}, 16): more accounts
+   * scatter each batch's serials over more holding blocks.
+   */
+  private static final int ACCOUNTS = Integer.getInteger("bench.replay.accounts", 16);
+
   private static final int BATCHES = 100;
   private static final int CHUNK = 2_000;
 
@@ -207,6 +212,12 @@ public final class ReplayBenchmark {
           processorCpu,
           replaySeconds,
           1000 * processorCpu / events);
+      long blocks = single(url, postgres, "SELECT count(*) FROM holding_block");
+      System.out.printf(
+          Locale.ROOT,
+          "  the rebuilt holdings: %,d blocks, %,.0f per batch on average%n",
+          blocks,
+          blocks / (double) BATCHES);
 
       FigureSheet sheet = new FigureSheet("replay");
       String how =
@@ -215,8 +226,11 @@ public final class ReplayBenchmark {
               + " fsync on, processor batch size 1,000 (service default), sequencer stopped, after"
               + " a warm-up replay of the same events; "
               + String.format(Locale.ROOT, "%,d", events)
-              + " events (100 batches, 16 accounts; 80% transfers, 17% retirements, 3%"
-              + " cancellations)";
+              + " events ("
+              + BATCHES
+              + " batches, "
+              + ACCOUNTS
+              + " accounts; 80% transfers, 17% retirements, 3% cancellations)";
       sheet.add("replay.eventsPerSecond", rate, "events/s", null, ">= 50000 /s", how);
       sheet.add("replay.seconds", replaySeconds, "s", null, null, how);
       if (coldRate != null) {
@@ -280,10 +294,13 @@ public final class ReplayBenchmark {
     for (long n = 0; n < movements; n++) {
       String batchId = batches.get(random.nextInt(batches.size()));
       BatchHoldings batch = holdings.get(batchId);
-      String from = accounts.get(random.nextInt(accounts.size()));
-      for (int tries = 0; batch.tradableIn(from) == 0 && tries < accounts.size(); tries++) {
-        from = accounts.get((accounts.indexOf(from) + 1) % accounts.size());
+      int fromIndex = random.nextInt(accounts.size());
+      for (int tries = 0;
+          batch.tradableIn(accounts.get(fromIndex)) == 0 && tries < accounts.size();
+          tries++) {
+        fromIndex = (fromIndex + 1) % accounts.size();
       }
+      String from = accounts.get(fromIndex);
       long quantity = Math.min(batch.tradableIn(from), 1 + random.nextInt(20));
       if (quantity == 0) {
         n--;
@@ -296,7 +313,7 @@ public final class ReplayBenchmark {
       if (kind < 80) {
         String to = accounts.get(random.nextInt(accounts.size()));
         if (to.equals(from)) {
-          to = accounts.get((accounts.indexOf(from) + 1) % accounts.size());
+          to = accounts.get((fromIndex + 1) % accounts.size());
         }
         event = new CreditsTransferred(batchId, "TR-" + id, from, to, quantity, blocks);
       } else if (kind < 97) {

@@ -39,7 +39,6 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.carbonledger.chain.Ed25519Batch;
 import org.carbonledger.chain.Ed25519Primitives;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 
 /**
  * The regulator's verifier on a million events: its throughput in events per second next to the raw
@@ -77,12 +76,7 @@ public final class VerifyBenchmark {
     long runStarted = System.nanoTime();
 
     TestPostgres postgres = TestPostgres.startDurable();
-    String url = postgres.newSchema("verify_bench");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    String url = postgres.newMigratedSchema("verify_bench");
 
     System.out.printf("Generating a synthetic ledger of %,d events ...%n", events);
     SyntheticLedger.Result ledger =

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +24,7 @@ class InventoryPostgresIT {
   @BeforeEach
   void ledgerWithTwoAccounts() throws SQLException {
     TestPostgres postgres = TestPostgres.get();
-    url = postgres.newSchema("inventory");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    url = postgres.newMigratedSchema("inventory");
     insert("expo-2026", 0);
     insert("expo-2026", 1);
     insert("expo-2026", 2);

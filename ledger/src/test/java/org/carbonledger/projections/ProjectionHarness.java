@@ -48,7 +48,6 @@ import org.carbonledger.projections.projects.ProjectProjection;
 import org.carbonledger.projects.Project;
 import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -129,12 +128,7 @@ final class ProjectionHarness implements AutoCloseable {
   /** A fresh PostgreSQL schema with every migration applied. */
   static DataSource migratedSchema(String hint) {
     TestPostgres postgres = TestPostgres.get();
-    String url = postgres.newSchema(hint);
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    String url = postgres.newMigratedSchema(hint);
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(url);
     dataSource.setUser(postgres.user());

@@ -109,15 +109,19 @@ public final class TestPostgres {
   }
 
   /**
+   * The migrations PostgreSQL runs: those both databases share, then PostgreSQL's own, as the
+   * service's {@code spring.flyway.locations} resolves them.
+   */
+  public static final String[] MIGRATIONS = {
+    "classpath:db/migration", "classpath:db/vendor/postgresql"
+  };
+
+  /**
    * {@link #newSchema} with the ledger's migrations applied, as the service's Flyway applies them.
    */
   public String newMigratedSchema(String hint) {
     String url = newSchema(hint);
-    Flyway.configure()
-        .dataSource(url, user, password)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS).load().migrate();
     return url;
   }
 

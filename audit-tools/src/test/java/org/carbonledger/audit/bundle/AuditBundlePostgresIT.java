@@ -26,7 +26,6 @@ import org.carbonledger.audit.ExitCodes;
 import org.carbonledger.chain.Ed25519Signer;
 import org.carbonledger.chain.Hashing;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -648,12 +647,7 @@ class AuditBundlePostgresIT {
 
   private static String migratedSchema(String hint) {
     TestPostgres postgres = TestPostgres.get();
-    String schemaUrl = postgres.newSchema(hint);
-    Flyway.configure()
-        .dataSource(schemaUrl, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    String schemaUrl = postgres.newMigratedSchema(hint);
     return schemaUrl;
   }
 

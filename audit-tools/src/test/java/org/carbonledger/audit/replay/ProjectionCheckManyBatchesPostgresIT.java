@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,12 +28,7 @@ class ProjectionCheckManyBatchesPostgresIT {
   @BeforeEach
   void manyBatches() throws SQLException {
     TestPostgres postgres = TestPostgres.get();
-    url = postgres.newSchema("many_batches");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    url = postgres.newMigratedSchema("many_batches");
     try (Connection connection = connect()) {
       ledger.write(connection);
     }

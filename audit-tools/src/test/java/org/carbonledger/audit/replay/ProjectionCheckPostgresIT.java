@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.carbonledger.audit.verify.Finding;
 import org.carbonledger.testsupport.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +31,7 @@ class ProjectionCheckPostgresIT {
   @BeforeEach
   void marathonLedger() throws SQLException {
     TestPostgres postgres = TestPostgres.get();
-    url = postgres.newSchema("replay");
-    Flyway.configure()
-        .dataSource(url, postgres.user(), postgres.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    url = postgres.newMigratedSchema("replay");
     try (Connection connection = connect()) {
       ledger.write(connection);
     }
