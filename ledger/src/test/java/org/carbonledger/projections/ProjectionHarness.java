@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.axonframework.common.stream.BlockingStream;
@@ -20,6 +21,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
@@ -241,6 +243,29 @@ final class ProjectionHarness implements AutoCloseable {
         .eventProcessingConfiguration()
         .eventProcessor(Projections.PROCESSING_GROUP, TrackingEventProcessor.class)
         .orElseThrow();
+  }
+
+  /**
+   * Waits until the tracking processor has stopped on an error, and returns the error; only with
+   * {@link #tracking}.
+   */
+  Throwable awaitProcessorError(Duration timeout) throws InterruptedException {
+    TrackingEventProcessor processor = processor();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<Throwable> error =
+          processor.processingStatus().values().stream()
+              .filter(EventTrackerStatus::isErrorState)
+              .map(EventTrackerStatus::getError)
+              .findFirst();
+      if (error.isPresent()) {
+        return error.get();
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError("the processor did not fail within " + timeout);
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Every stored event, in global order. */
