@@ -5,9 +5,11 @@ import static org.carbonledger.projections.MarathonStory.CYCLING_BATCH;
 
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToIntBiFunction;
 import javax.sql.DataSource;
 import org.carbonledger.credits.BatchEvent.CreditsTransferred;
@@ -18,12 +20,13 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * On PostgreSQL the credits each batch's holding blocks hold are kept in {@code
- * batch_holding_total} by triggers (migration V6, spec §4.2.6), and the projections' database check
- * of the supply reads them there. The total must follow every way the blocks can change, and a
- * block changed behind the projection's back must still stop it.
+ * batch_holding_total} by triggers (migration V6, spec §4.2.6.1), and the projections' database
+ * check of the supply reads them there. The total must follow every way the blocks can change, and
+ * a block changed behind the projection's back must still stop it.
  */
 class HoldingTotalsPostgresIT {
 
@@ -38,7 +41,7 @@ class HoldingTotalsPostgresIT {
     assertThat(totals(jdbc)).isNotEmpty().isEqualTo(sums(jdbc));
     assertThat(totals(jdbc))
         .as("every batch's total is its tradable supply")
-        .isEqualTo(map(jdbc, "SELECT batch_id, tradable FROM batch_supply WHERE tradable > 0"));
+        .isEqualTo(map(jdbc, "SELECT batch_id, tradable FROM batch_supply"));
   }
 
   @Test
@@ -72,6 +75,20 @@ class HoldingTotalsPostgresIT {
         .as("a batch whose blocks are all gone keeps a total of zero")
         .isEqualTo(Map.of("A", 0L, "B", 50L, "C", 0L));
 
+    // A session whose search_path leaves out the ledger's schema (a DBA's, a restore's) still
+    // counts into that schema's totals.
+    String schema = jdbc.queryForObject("SELECT current_schema()", String.class);
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET search_path TO pg_catalog");
+      statement.execute(
+          "INSERT INTO "
+              + schema
+              + ".holding_block (batch_id, first_serial, last_serial, account_id)"
+              + " VALUES ('B', 101, 102, 'y')");
+    }
+    assertThat(totals(jdbc)).as("another search_path").containsEntry("B", 52L);
+
     jdbc.execute("TRUNCATE holding_block");
     assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_holding_total", Long.class))
         .isZero();
@@ -88,9 +105,7 @@ class HoldingTotalsPostgresIT {
         .load()
         .migrate();
     JdbcTemplate jdbc =
-        new JdbcTemplate(
-            new org.springframework.jdbc.datasource.DriverManagerDataSource(
-                url, postgres.user(), postgres.password()));
+        new JdbcTemplate(new DriverManagerDataSource(url, postgres.user(), postgres.password()));
     jdbc.update(
         "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id) VALUES"
             + " ('A', 1, 10, 'x'), ('A', 21, 25, 'y'), ('B', 7, 7, 'x')");
@@ -122,6 +137,8 @@ class HoldingTotalsPostgresIT {
   @Test
   void aTotalChangedBehindTheProjectionsBackStopsTheNextProcessorBatchOfItsBatch()
       throws Exception {
+    // An insider raises the batch's total by one, so that it no longer agrees with the supply
+    // (or with the blocks, which are untouched).
     transferAfter(
         "holding_totals_total",
         (jdbc, first) ->
@@ -184,7 +201,7 @@ class HoldingTotalsPostgresIT {
   }
 
   private static Map<String, Long> map(JdbcTemplate jdbc, String sql) {
-    Map<String, Long> rows = new java.util.TreeMap<>();
+    Map<String, Long> rows = new TreeMap<>();
     jdbc.query(
         sql,
         row -> {

@@ -296,7 +296,7 @@ final class PendingCredits {
   /**
    * The database's half of the paired assertion, for every batch that changed. On PostgreSQL the
    * credits a batch's holding blocks hold are the total its triggers keep in {@code
-   * batch_holding_total} (spec §4.2.6), one row per batch: summing the blocks here cost a read of
+   * batch_holding_total} (spec §4.2.6.1), one row per batch: summing the blocks here cost a read of
    * every block of every touched batch, and grew with the ledger (25 ms per processor batch at the
    * end of a 100,000-event replay, docs/performance.md). H2 has no SQL triggers and sums them.
    */
