@@ -229,7 +229,7 @@ final class PendingCredits {
       return;
     }
     Set<String> updated = new HashSet<>();
-    if (Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres))) {
+    if (onPostgres()) {
       for (List<Object[]> chunk : chunks(changed)) {
         List<Object[]> padded = padded(chunk);
         List<Object> arguments = new ArrayList<>();
@@ -265,6 +265,12 @@ final class PendingCredits {
             "batch " + row[4] + "'s supply row is gone: it changed behind the projection's back");
       }
     }
+  }
+
+  /** Whether the projection writes to PostgreSQL, which takes statements H2 lacks. */
+  private boolean onPostgres() {
+    return Boolean.TRUE.equals(
+        jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres));
   }
 
   /**
@@ -305,7 +311,7 @@ final class PendingCredits {
       return;
     }
     String held =
-        Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres))
+        onPostgres()
             ? "COALESCE((SELECT t.held FROM batch_holding_total t WHERE t.batch_id = b.batch_id), 0)"
             : "(SELECT COALESCE(SUM(h.last_serial - h.first_serial + 1), 0) FROM holding_block h"
                 + " WHERE h.batch_id = b.batch_id)";
