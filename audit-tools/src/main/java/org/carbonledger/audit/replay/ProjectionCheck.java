@@ -23,9 +23,10 @@ import org.carbonledger.audit.verify.Finding;
  * batch's holdings and supply from their JSON payloads alone (docs/spec/01-domain.md §1.6,
  * docs/spec/04-projections.md §4.2.5–4.2.6), checks the domain's invariants at every event, and
  * compares the result with the projection tables row by row: the state it rebuilds with {@code
- * batch_supply} and {@code holding_block}, and every movement it applies with {@code
- * account_movement} and the public {@code retirement_register} (§4.2.7–4.2.8). It uses none of the
- * ledger's domain classes: it follows the documented data, not the writer's code.
+ * batch_supply}, {@code holding_block} and, on PostgreSQL, {@code batch_holding_total}, and every
+ * movement it applies with {@code account_movement} and the public {@code retirement_register}
+ * (§4.2.7–4.2.8). It uses none of the ledger's domain classes: it follows the documented data, not
+ * the writer's code.
  *
  * <p><b>The projections trail the event store.</b> They are written by an asynchronous processor,
  * whose progress is {@code projection_position.last_position} (§4.2.1), committed with the rows it
@@ -236,6 +237,7 @@ public final class ProjectionCheck {
               pass.notYetProjected,
               stateRows.supply(),
               stateRows.holdings(),
+              stateRows.totals(),
               movementRows.movements(),
               movementRows.retirements());
     }

@@ -17,8 +17,9 @@ import org.carbonledger.audit.verify.Finding;
 
 /**
  * Compares replayed batches with {@code batch_supply} and {@code holding_block} row by row
- * (docs/spec/04-projections.md §4.2.5 and §4.2.6): a row the replay expects but the table lacks, a
- * row the table has but the replay does not expect, and a row whose values differ.
+ * (docs/spec/04-projections.md §4.2.5 and §4.2.6), and on PostgreSQL with {@code
+ * batch_holding_total} (§4.2.6.1): a row the replay expects but the table lacks, a row the table
+ * has but the replay does not expect, and a row whose values differ.
  *
  * <p>It compares one batch at a time, with the rows that the table has for that batch id ({@link
  * #compare}): {@code batch_supply} by its primary key, {@code holding_block} by the leading column
@@ -31,9 +32,10 @@ final class ProjectionComparison implements AutoCloseable {
 
   static final String BATCH_SUPPLY = "batch_supply";
   static final String HOLDING_BLOCK = "holding_block";
+  static final String HOLDING_TOTAL = "batch_holding_total";
 
-  /** Rows read from each table. */
-  record Rows(long supply, long holdings) {}
+  /** Rows read from each table; {@code totals} is 0 where the ledger has no such table. */
+  record Rows(long supply, long holdings, long totals) {}
 
   /**
    * The condition that a row of {@code table} (alias {@code t}) belongs to a batch id that has no
@@ -63,8 +65,14 @@ final class ProjectionComparison implements AutoCloseable {
   private final Consumer<Finding> findings;
   private PreparedStatement supplyOfBatch;
   private PreparedStatement holdingsOfBatch;
+
+  /** Null until the first comparison asks; then whether the ledger has {@code HOLDING_TOTAL}. */
+  private Boolean hasTotals;
+
+  private PreparedStatement totalOfBatch;
   private long supplyRows;
   private long holdingRows;
+  private long totalRows;
 
   ProjectionComparison(Connection connection, Consumer<Finding> findings) {
     this.connection = connection;
@@ -72,7 +80,31 @@ final class ProjectionComparison implements AutoCloseable {
   }
 
   Rows rows() {
-    return new Rows(supplyRows, holdingRows);
+    return new Rows(supplyRows, holdingRows, totalRows);
+  }
+
+  /**
+   * Whether the ledger keeps {@code batch_holding_total}: PostgreSQL, migrated with the vendor
+   * migration that creates it. H2 and a database that predates it have none, and nothing to
+   * compare. The table is looked up on the connection's search path, as every other table is.
+   */
+  private boolean hasTotals() throws SQLException {
+    if (hasTotals == null) {
+      hasTotals = false;
+      if (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL");
+            ResultSet row = bind(query, HOLDING_TOTAL).executeQuery()) {
+          hasTotals = row.next() && row.getBoolean(1);
+        }
+      }
+    }
+    return hasTotals;
+  }
+
+  private static PreparedStatement bind(PreparedStatement query, String value) throws SQLException {
+    query.setString(1, value);
+    return query;
   }
 
   /**
@@ -111,6 +143,9 @@ final class ProjectionComparison implements AutoCloseable {
     if (batch != null) {
       missingHoldings(batch);
     }
+    if (hasTotals()) {
+      compareTotal(batchId, batch);
+    }
   }
 
   /**
@@ -140,6 +175,24 @@ final class ProjectionComparison implements AutoCloseable {
         }
       }
     }
+    if (!hasTotals()) {
+      return;
+    }
+    // A total of 0 is what a batch without blocks has (§4.2.6.1), so only others are reported.
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT t.batch_id, t.held FROM "
+                + HOLDING_TOTAL
+                + withoutEventStream(HOLDING_TOTAL)
+                + " AND t.held <> 0 ORDER BY t.batch_id")) {
+      query.setFetchSize(ProjectionCheck.FETCH_SIZE);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          totalRows++;
+          unexpectedTotal(row.getString(1), row.getLong(2));
+        }
+      }
+    }
   }
 
   @Override
@@ -149,8 +202,14 @@ final class ProjectionComparison implements AutoCloseable {
         supplyOfBatch.close();
       }
     } finally {
-      if (holdingsOfBatch != null) {
-        holdingsOfBatch.close();
+      try {
+        if (holdingsOfBatch != null) {
+          holdingsOfBatch.close();
+        }
+      } finally {
+        if (totalOfBatch != null) {
+          totalOfBatch.close();
+        }
       }
     }
   }
@@ -324,6 +383,72 @@ final class ProjectionComparison implements AutoCloseable {
 
   private static String holdingRow(String batchId, long first) {
     return "batch_id=" + batchId + ", first_serial=" + first;
+  }
+
+  // --- batch_holding_total --------------------------------------------------------------------
+
+  /**
+   * Compares the batch's {@code held} with the credits in its replayed holdings: the sum of its
+   * blocks as the replay has them, not as the table has them, so that a total changed on its own
+   * (with the triggers that keep it switched off, §4.2.6.1) is found, and a total that followed a
+   * changed block is reported beside that block. No row reads as 0, as the supply check reads it.
+   */
+  private void compareTotal(String batchId, BatchState batch) throws SQLException {
+    if (totalOfBatch == null) {
+      totalOfBatch =
+          connection.prepareStatement("SELECT held FROM " + HOLDING_TOTAL + " WHERE batch_id = ?");
+    }
+    totalOfBatch.setString(1, batchId);
+    Long stored = null;
+    try (ResultSet row = totalOfBatch.executeQuery()) {
+      if (row.next()) {
+        totalRows++;
+        stored = row.getLong(1);
+      }
+    }
+    long replayed = batch == null ? 0 : batch.held;
+    if (stored == null) {
+      if (replayed != 0) {
+        findings.accept(
+            finding(
+                ProjectionCheck.PROJECTION_ROW_MISSING,
+                batchId,
+                HOLDING_TOTAL,
+                supplyRow(batchId),
+                "the replay's holdings of batch "
+                    + batchId
+                    + " hold "
+                    + replayed
+                    + " credits but the table has no total for it"));
+      }
+    } else if (batch == null && stored != 0) {
+      unexpectedTotal(batchId, stored);
+    } else if (stored != replayed) {
+      findings.accept(
+          finding(
+              ProjectionCheck.PROJECTION_ROW_DIFFERS,
+              batchId,
+              HOLDING_TOTAL,
+              supplyRow(batchId),
+              "the table differs from the replay: held is "
+                  + stored
+                  + ", the replay's holdings hold "
+                  + replayed));
+    }
+  }
+
+  private void unexpectedTotal(String batchId, long held) {
+    findings.accept(
+        finding(
+            ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
+            batchId,
+            HOLDING_TOTAL,
+            supplyRow(batchId),
+            "the table has "
+                + held
+                + " credits held in batch "
+                + batchId
+                + " but no BatchIssued up to the projections' position issues it"));
   }
 
   static Finding finding(String kind, String batchId, String table, String row, String message) {

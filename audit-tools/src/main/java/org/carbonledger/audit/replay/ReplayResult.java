@@ -14,6 +14,8 @@ package org.carbonledger.audit.replay;
  *     tables
  * @param supplyRowsCompared rows of {@code batch_supply} read
  * @param holdingRowsCompared rows of {@code holding_block} read
+ * @param holdingTotalRowsCompared rows of {@code batch_holding_total} read: 0 where the ledger
+ *     keeps no such table (H2)
  * @param movementRowsCompared rows of {@code account_movement} read
  * @param retirementRowsCompared rows of {@code retirement_register} read
  */
@@ -25,5 +27,6 @@ public record ReplayResult(
     long eventsNotYetProjected,
     long supplyRowsCompared,
     long holdingRowsCompared,
+    long holdingTotalRowsCompared,
     long movementRowsCompared,
     long retirementRowsCompared) {}
