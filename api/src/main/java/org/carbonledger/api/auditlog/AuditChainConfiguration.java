@@ -84,9 +84,11 @@ class AuditChainConfiguration {
       ConnectionProvider connectionProvider,
       TransactionManager transactionManager,
       EventSchema eventSchema,
-      ChainWriter chainWriter) {
+      ChainWriter chainWriter,
+      @Value("${ledger.event-store.fetch-size}") int fetchSize) {
     return ChainingEventStorageEngine.create(
         JdbcEventStorageEngine.builder()
+            .batchSize(fetchSize)
             .snapshotSerializer(defaultSerializer)
             .upcasterChain(configuration.upcasterChain())
             .persistenceExceptionResolver(persistenceExceptionResolver)
