@@ -27,11 +27,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * order, with the token and the time Axon's own reading would give it. And where the event store's
  * producer, which reads with {@code mayBlock}, stops instead.
  */
-@SpringBootTest
+// The reads are the same at any fetch size; a small one keeps the ledgers here small, and one
+// other than Axon's default (100) shows that the service passes its own to the engine.
+@SpringBootTest(properties = "ledger.event-store.fetch-size=" + EventReadingPostgresIT.FETCH_SIZE)
 @ActiveProfiles("postgres")
 class EventReadingPostgresIT {
 
-  /** Axon's default fetch size, which the service keeps: 250 events are three reads and more. */
+  static final int FETCH_SIZE = 50;
+
+  /** At the fetch size of {@value #FETCH_SIZE}, 250 events are five reads and more. */
   private static final int EVENTS = 250;
 
   @DynamicPropertySource
@@ -45,7 +49,7 @@ class EventReadingPostgresIT {
 
   @Test
   void theEventStoresProducerStopsAtAnIndexNotUsedYetWhileAProcessorReadsPastIt() {
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < FETCH_SIZE; i++) {
       commands.sendAndWait(
           new OpenAccount("before-hole-" + i, HolderType.INDIVIDUAL, "Before " + i, "CN-HB"));
     }
@@ -62,12 +66,12 @@ class EventReadingPostgresIT {
             jdbc.queryForObject(
                 "SELECT count(*) FROM domain_event_entry WHERE global_index BETWEEN ? AND ?",
                 Long.class,
-                hole - 99,
+                hole - (FETCH_SIZE - 1),
                 hole - 1))
         .as("every index of the range below the hole holds an event")
-        .isEqualTo(99);
+        .isEqualTo(FETCH_SIZE - 1L);
     // A read from here asks for the indexes up to the hole: its range is not filled.
-    GapAwareTrackingToken below = GapAwareTrackingToken.newInstance(hole - 100, List.of());
+    GapAwareTrackingToken below = GapAwareTrackingToken.newInstance(hole - FETCH_SIZE, List.of());
 
     List<Long> producer;
     try (Stream<? extends TrackedEventMessage<?>> events = engine.readEvents(below, true)) {
@@ -79,8 +83,11 @@ class EventReadingPostgresIT {
     }
 
     // The producer comes back from its last event's token, so it loses nothing by stopping.
-    assertThat(producer).hasSize(99).endsWith(hole - 1);
-    assertThat(processor).hasSize(102).contains(hole + 1, hole + 2, hole + 3).doesNotContain(hole);
+    assertThat(producer).hasSize(FETCH_SIZE - 1).endsWith(hole - 1);
+    assertThat(processor)
+        .hasSize(FETCH_SIZE + 2)
+        .contains(hole + 1, hole + 2, hole + 3)
+        .doesNotContain(hole);
   }
 
   private static long index(TrackedEventMessage<?> event) {
