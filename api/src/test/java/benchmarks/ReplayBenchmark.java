@@ -223,7 +223,7 @@ public final class ReplayBenchmark {
       String how =
           "the projections processor's token reset (its reset handlers empty the tables), then"
               + " replay of every event to projection_position = head; whole service, PostgreSQL"
-              + " fsync on, processor batch size 1,000 (service default), sequencer stopped, after"
+              + " fsync on, processor batch size 10,000 and 1,000 events per read (service defaults), sequencer stopped, after"
               + " a warm-up replay of the same events; "
               + String.format(Locale.ROOT, "%,d", events)
               + " events ("

@@ -35,7 +35,7 @@ import org.carbonledger.audit.verify.Finding;
  * gaps (events that committed after the processor passed their position; read, best effort, from
  * the processor's row in {@code token_entry}). Later events are not expected in the tables yet. The
  * invariants are checked over every stored event, whether projected or not. Without a position row,
- * nothing has been projected and all four tables must be empty.
+ * nothing has been projected and every table must be empty (a holding total of 0 counts as empty).
  *
  * <p>Everything is read in one transaction at {@code REPEATABLE READ}, a snapshot on PostgreSQL and
  * H2, so that the events, the position and the tables are seen at one instant while the ledger
@@ -46,10 +46,10 @@ import org.carbonledger.audit.verify.Finding;
  * therefore streamed through a cursor ordered by stream and sequence number (the order of the event
  * store's unique index on {@code (aggregate_identifier, sequence_number)}; whether the database
  * walks that index or sorts, it does so on its side), and each batch is replayed, compared with its
- * rows of the four tables (read {@code WHERE batch_id = ?}) and dropped before the next. Memory
- * holds one batch's replayed state (proportional to how fragmented its serials are), one event's
- * rows and the findings; never the events, the tables, or the other batches. Rows of batch ids that
- * have no event stream at all are found at the end by an anti-join in the database. Because every
+ * rows of the tables (read {@code WHERE batch_id = ?}) and dropped before the next. Memory holds
+ * one batch's replayed state (proportional to how fragmented its serials are), one event's rows and
+ * the findings; never the events, the tables, or the other batches. Rows of batch ids that have no
+ * event stream at all are found at the end by an anti-join in the database. Because every
  * comparison is an equality on the batch id, the database's collation of ids never has to agree
  * with Java's.
  */
@@ -130,8 +130,8 @@ public final class ProjectionCheck {
 
   /**
    * Replays every batch event, checks the invariants, and compares {@code batch_supply}, {@code
-   * holding_block}, {@code account_movement} and {@code retirement_register} with the replay up to
-   * the projections' position.
+   * holding_block}, {@code batch_holding_total} (where the ledger has it), {@code account_movement}
+   * and {@code retirement_register} with the replay up to the projections' position.
    *
    * <p>The check runs in a read transaction of its own: it rolls back the connection's current
    * transaction first (the verifier writes nothing), reads at {@code REPEATABLE READ} with

@@ -86,25 +86,29 @@ final class ProjectionComparison implements AutoCloseable {
   /**
    * Whether the ledger keeps {@code batch_holding_total}: PostgreSQL, migrated with the vendor
    * migration that creates it. H2 and a database that predates it have none, and nothing to
-   * compare. The table is looked up on the connection's search path, as every other table is.
+   * compare. The table is looked up in the schemas of the connection's search path, as every other
+   * table is, and in the catalog as the check's snapshot sees it ({@code to_regclass} would see the
+   * catalog as it is now): a migration that commits while the verifier reads does not make the
+   * table appear with none of its rows visible.
    */
   private boolean hasTotals() throws SQLException {
     if (hasTotals == null) {
       hasTotals = false;
       if (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
         try (PreparedStatement query =
-                connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL");
-            ResultSet row = bind(query, HOLDING_TOTAL).executeQuery()) {
-          hasTotals = row.next() && row.getBoolean(1);
+            connection.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relname = ? AND c.relkind IN ('r', 'p')"
+                    + " AND n.nspname = ANY (current_schemas(false)))")) {
+          query.setString(1, HOLDING_TOTAL);
+          try (ResultSet row = query.executeQuery()) {
+            hasTotals = row.next() && row.getBoolean(1);
+          }
         }
       }
     }
     return hasTotals;
-  }
-
-  private static PreparedStatement bind(PreparedStatement query, String value) throws SQLException {
-    query.setString(1, value);
-    return query;
   }
 
   /**

@@ -141,6 +141,35 @@ class ProjectionCheckPostgresIT {
   }
 
   @Test
+  void aZeroTotalLeftByABatchWithoutEventsIsNoFinding() throws SQLException {
+    // The triggers leave the batch's total at 0 once its last block is gone (§4.2.6.1).
+    execute(
+        "INSERT INTO holding_block (batch_id, first_serial, last_serial, account_id)"
+            + " VALUES ('WH-GHOST-B1', 3, 10, 'acme')");
+    execute("DELETE FROM holding_block WHERE batch_id = 'WH-GHOST-B1'");
+
+    ReplayResult result = check();
+
+    assertThat(findings).isEmpty();
+    assertThat(result.holdingTotalRowsCompared()).isEqualTo(2);
+  }
+
+  @Test
+  void beforeTheProjectionsHandleAnythingAMissingOrZeroTotalIsNoFinding() throws SQLException {
+    execute("DELETE FROM projection_position");
+    execute("DELETE FROM batch_holding_total WHERE batch_id = 'WH-CYCLING-B1'");
+    execute("UPDATE batch_holding_total SET held = 0 WHERE batch_id = 'WH-METRO-B1'");
+
+    check();
+
+    // Every other table's rows are unexpected; a total of 0, or none, is what nothing holds.
+    assertThat(findings)
+        .extracting(Finding::table)
+        .doesNotContain("batch_holding_total")
+        .hasSize(2 + 7 + MarathonLedger.MOVEMENT_ROWS + MarathonLedger.RETIREMENT_ROWS);
+  }
+
+  @Test
   void aDeletedHoldingTotalIsMissing() throws SQLException {
     execute("DELETE FROM batch_holding_total WHERE batch_id = 'WH-CYCLING-B1'");
 

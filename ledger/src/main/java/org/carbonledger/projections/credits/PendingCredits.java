@@ -44,9 +44,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the rows appear together with the token, or not at all.
  *
  * <p>Before the first event is handled, the rows every credit event of the batch will need (its
- * batches' supply and the holdings of the accounts it names) are read in two queries; anything else
- * is read when first needed. No other projection reads these tables, so nothing in the same
- * transaction can miss a deferred write.
+ * batches' supply and the holdings of the accounts it names) are read in two queries (one of each
+ * per 512 keys); anything else is read when first needed. No other projection reads these tables,
+ * so nothing in the same transaction can miss a deferred write.
  *
  * <p>The supply invariant is asserted twice: in memory after every event (issued = tradable +
  * retired + cancelled, nothing negative), so that a failure names its event; and in the database
