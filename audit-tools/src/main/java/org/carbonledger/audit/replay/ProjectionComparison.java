@@ -230,7 +230,7 @@ final class ProjectionComparison implements AutoCloseable {
               ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
               batchId,
               BATCH_SUPPLY,
-              supplyRow(batchId),
+              batchRow(batchId),
               "the table has batch "
                   + batchId
                   + " but no BatchIssued up to the projections' position issues it"));
@@ -264,7 +264,7 @@ final class ProjectionComparison implements AutoCloseable {
               ProjectionCheck.PROJECTION_ROW_DIFFERS,
               batchId,
               BATCH_SUPPLY,
-              supplyRow(batchId),
+              batchRow(batchId),
               "the table differs from the replay: " + String.join("; ", differences)));
     }
   }
@@ -276,7 +276,7 @@ final class ProjectionComparison implements AutoCloseable {
             ProjectionCheck.PROJECTION_ROW_MISSING,
             batchId,
             BATCH_SUPPLY,
-            supplyRow(batchId),
+            batchRow(batchId),
             "the replay has batch "
                 + batchId
                 + " (issued "
@@ -296,7 +296,7 @@ final class ProjectionComparison implements AutoCloseable {
     }
   }
 
-  private static String supplyRow(String batchId) {
+  private static String batchRow(String batchId) {
     return "batch_id=" + batchId;
   }
 
@@ -418,7 +418,7 @@ final class ProjectionComparison implements AutoCloseable {
                 ProjectionCheck.PROJECTION_ROW_MISSING,
                 batchId,
                 HOLDING_TOTAL,
-                supplyRow(batchId),
+                batchRow(batchId),
                 "the replay's holdings of batch "
                     + batchId
                     + " hold "
@@ -433,7 +433,7 @@ final class ProjectionComparison implements AutoCloseable {
               ProjectionCheck.PROJECTION_ROW_DIFFERS,
               batchId,
               HOLDING_TOTAL,
-              supplyRow(batchId),
+              batchRow(batchId),
               "the table differs from the replay: held is "
                   + stored
                   + ", the replay's holdings hold "
@@ -447,7 +447,7 @@ final class ProjectionComparison implements AutoCloseable {
             ProjectionCheck.PROJECTION_ROW_UNEXPECTED,
             batchId,
             HOLDING_TOTAL,
-            supplyRow(batchId),
+            batchRow(batchId),
             "the table has "
                 + held
                 + " credits held in batch "
