@@ -102,13 +102,9 @@ class ProjectionCheckPostgresIT {
                 "batch_id=WH-CYCLING-B1, first_serial=37",
                 "the replay has marathon-org holding 37-40 but the table has no such row"),
             // The triggers took the deleted block off the batch's total too (§4.2.6.1).
-            new Finding(
+            totalFinding(
                 "PROJECTION_ROW_DIFFERS",
-                CYCLING_STREAM,
-                null,
-                null,
-                "batch_holding_total",
-                "batch_id=WH-CYCLING-B1",
+                "WH-CYCLING-B1",
                 "the table differs from the replay: held is 58, the replay's holdings hold 62"));
   }
 
@@ -120,13 +116,9 @@ class ProjectionCheckPostgresIT {
 
     assertThat(findings)
         .containsExactly(
-            new Finding(
+            totalFinding(
                 "PROJECTION_ROW_DIFFERS",
-                CYCLING_STREAM,
-                null,
-                null,
-                "batch_holding_total",
-                "batch_id=WH-CYCLING-B1",
+                "WH-CYCLING-B1",
                 "the table differs from the replay: held is 67, the replay's holdings hold 62"));
   }
 
@@ -177,13 +169,9 @@ class ProjectionCheckPostgresIT {
 
     assertThat(findings)
         .containsExactly(
-            new Finding(
+            totalFinding(
                 "PROJECTION_ROW_MISSING",
-                CYCLING_STREAM,
-                null,
-                null,
-                "batch_holding_total",
-                "batch_id=WH-CYCLING-B1",
+                "WH-CYCLING-B1",
                 "the replay's holdings of batch WH-CYCLING-B1 hold 62 credits but the table has"
                     + " no total for it"));
   }
@@ -245,13 +233,9 @@ class ProjectionCheckPostgresIT {
                 "holding_block",
                 "batch_id=WH-METRO-B1, first_serial=1",
                 "the table has acme holding 1-20 but the replay has serial 1 cancelled"),
-            new Finding(
+            totalFinding(
                 "PROJECTION_ROW_DIFFERS",
-                "batch:WH-METRO-B1",
-                null,
-                null,
-                "batch_holding_total",
-                "batch_id=WH-METRO-B1",
+                "WH-METRO-B1",
                 "the table differs from the replay: held is 48, the replay's holdings hold 28"));
   }
 
@@ -844,6 +828,18 @@ class ProjectionCheckPostgresIT {
         event.payloadType(),
         event.timeStamp(),
         event.payload());
+  }
+
+  /** A finding on the row of {@code batch_holding_total} of a batch, whose stream it names. */
+  private static Finding totalFinding(String kind, String batchId, String message) {
+    return new Finding(
+        kind,
+        "batch:" + batchId,
+        null,
+        null,
+        "batch_holding_total",
+        "batch_id=" + batchId,
+        message);
   }
 
   private void execute(String sql) throws SQLException {
