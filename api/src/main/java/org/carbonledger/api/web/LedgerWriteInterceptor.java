@@ -12,8 +12,9 @@ import org.carbonledger.auditlog.ChainingEventStorageEngine;
  * Runs in the transaction of a command that {@link LedgerWrites} sends, just after its handler and
  * the event store's own prepare-commit step, and learns where the write ended in the event store:
  * the position a later read waits for (read-your-writes): the global index of the last event it
- * appended, found by that event's identifier. Asking inside the write's transaction costs one
- * indexed lookup, where asking afterwards cost a pool connection, a query and a commit more.
+ * appended. On PostgreSQL the append itself reports it; elsewhere it is found by that event's
+ * identifier, inside the write's transaction, which costs one indexed lookup, where asking
+ * afterwards cost a pool connection, a query and a commit more.
  *
  * <p>With an Idempotency-Key it also records the command's key in that transaction, just after its
  * events, so that a write and its record commit together or not at all. If two requests with one
@@ -70,9 +71,7 @@ public final class LedgerWriteInterceptor implements MessageHandlerInterceptor<C
     // step and the position includes this command's events.
     unitOfWork.onPrepareCommit(
         u -> {
-          Object last = u.root().getResource(ChainingEventStorageEngine.LAST_APPENDED);
-          long position =
-              last != null ? records.positionOf(last.toString()) : records.latestPosition();
+          long position = position(u);
           if (idempotent) {
             // A key that another request recorded meanwhile fails here on the primary key, and
             // this command rolls back whole; LedgerWrites then answers with that request's record.
@@ -88,5 +87,20 @@ public final class LedgerWriteInterceptor implements MessageHandlerInterceptor<C
           }
         });
     return result;
+  }
+
+  /**
+   * Where the command's write ended: the global index the append reported (PostgreSQL), else that
+   * of its last event found by identifier (H2), else, for a command that appended nothing, the
+   * highest index this transaction sees.
+   */
+  private long position(UnitOfWork<?> unitOfWork) {
+    Object reported =
+        unitOfWork.root().getResource(ChainingEventStorageEngine.LAST_APPENDED_POSITION);
+    if (reported != null) {
+      return (Long) reported;
+    }
+    Object last = unitOfWork.root().getResource(ChainingEventStorageEngine.LAST_APPENDED);
+    return last != null ? records.positionOf(last.toString()) : records.latestPosition();
   }
 }

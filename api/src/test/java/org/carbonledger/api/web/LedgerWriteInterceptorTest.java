@@ -58,6 +58,26 @@ class LedgerWriteInterceptorTest {
   }
 
   @Test
+  void aPositionTheAppendReportedCostsNoQuery() throws Exception {
+    long[] slot = LedgerWriteInterceptor.awaitPosition();
+
+    command()
+        .executeWithResult(
+            () -> {
+              Object handled = interceptor.handle(CurrentUnit.get(), () -> "handled");
+              // As the storage engine does on PostgreSQL, whose append returns the index.
+              var resources = CurrentUnit.get().root().resources();
+              resources.put(ChainingEventStorageEngine.LAST_APPENDED, "event-3");
+              resources.put(ChainingEventStorageEngine.LAST_APPENDED_POSITION, 43L);
+              return handled;
+            });
+
+    assertThat(slot[0]).isEqualTo(43L);
+    verify(records, never()).positionOf(anyString());
+    verify(records, never()).latestPosition();
+  }
+
+  @Test
   void aWriteThatAppendedNothingAsksForTheHighestIndex() throws Exception {
     when(records.latestPosition()).thenReturn(7L);
     long[] slot = LedgerWriteInterceptor.awaitPosition();

@@ -1,0 +1,127 @@
+package org.carbonledger.auditlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.serialization.Serializer;
+import org.carbonledger.accounts.AccountEvent.AccountFrozen;
+import org.carbonledger.accounts.AccountEvent.AccountOpened;
+import org.carbonledger.accounts.HolderType;
+import org.carbonledger.chain.Ed25519Signer;
+import org.carbonledger.store.LedgerSerialization;
+import org.carbonledger.store.LedgerTables;
+import org.carbonledger.testsupport.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The chaining event store on PostgreSQL, where one statement per event writes the event and its
+ * chain entry and returns the event's global index.
+ */
+class ChainingEventStoragePostgresIT {
+
+  private static final String ORIGIN = "test.carbonledger.example/append";
+
+  private static ChainingEventStorageEngine engine;
+  private static JdbcTemplate jdbc;
+
+  @BeforeAll
+  static void migrate() {
+    TestPostgres postgres = TestPostgres.get();
+    String url = postgres.newMigratedSchema("chaining_append");
+    ConnectionProvider connections =
+        () -> DriverManager.getConnection(url, postgres.user(), postgres.password());
+    jdbc = new JdbcTemplate(new DriverManagerDataSource(url, postgres.user(), postgres.password()));
+    Serializer serializer = LedgerSerialization.serializer();
+    engine =
+        ChainingEventStorageEngine.create(
+            JdbcEventStorageEngine.builder()
+                .schema(LedgerTables.eventSchema())
+                .persistenceExceptionResolver(LedgerTables.duplicateKeyResolver())
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer),
+            connections,
+            NoTransactionManager.INSTANCE,
+            new ChainWriter(
+                ORIGIN, Ed25519Signer.generate(ORIGIN + "/entries", new SecureRandom())));
+  }
+
+  @Test
+  void anAppendReportsTheGlobalIndexOfItsLastEventToItsUnitOfWork() {
+    String stream = "account:expo";
+    DomainEventMessage<?> opened =
+        event(stream, 0, new AccountOpened("expo", HolderType.ORGANISER, "Wuhan Expo", "CN-HB"));
+    DomainEventMessage<?> frozen = event(stream, 1, new AccountFrozen("expo", "audit"));
+    DomainEventMessage<?> unfrozen = event(stream, 2, new AccountFrozen("expo", "again"));
+
+    Object[] reported = new Object[1];
+    DefaultUnitOfWork.startAndGet(null)
+        .execute(
+            () -> {
+              engine.appendEvents(opened, frozen, unfrozen);
+              reported[0] =
+                  CurrentUnitOfWork.get()
+                      .root()
+                      .getResource(ChainingEventStorageEngine.LAST_APPENDED_POSITION);
+            });
+
+    assertThat(reported[0]).isEqualTo(globalIndexOf(unfrozen));
+    assertThat(globalIndexOf(unfrozen)).isGreaterThan(globalIndexOf(opened));
+    assertThat(entriesOf(stream)).isEqualTo(3);
+  }
+
+  @Test
+  void aSecondWriterAtTheSameSequenceNumberLosesAndLeavesNoEntry() {
+    String stream = "account:race";
+    engine.appendEvents(
+        event(stream, 0, new AccountOpened("race", HolderType.INDIVIDUAL, "Li Lei", "CN-HB")));
+
+    assertThatThrownBy(
+            () ->
+                engine.appendEvents(
+                    event(
+                        stream,
+                        0,
+                        new AccountOpened("race", HolderType.INDIVIDUAL, "Han Meimei", "CN-HB"))))
+        .isInstanceOf(AggregateStreamCreationException.class);
+    assertThat(entriesOf(stream)).isEqualTo(1);
+  }
+
+  private static long globalIndexOf(DomainEventMessage<?> event) {
+    return jdbc.queryForObject(
+        "SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
+        Long.class,
+        event.getIdentifier());
+  }
+
+  private static int entriesOf(String stream) {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM chain_entry WHERE stream_id = ?", Integer.class, stream);
+  }
+
+  private static DomainEventMessage<?> event(String stream, long sequence, Object payload) {
+    return new GenericDomainEventMessage<>(
+        "Account",
+        stream,
+        sequence,
+        payload,
+        MetaData.emptyInstance(),
+        UUID.randomUUID().toString(),
+        Instant.parse("2026-11-21T00:00:00Z").plusSeconds(sequence));
+  }
+}
