@@ -40,8 +40,9 @@ import org.carbonledger.store.ReadAheadEvents;
  *
  * <p>On PostgreSQL each event and its entry are written by one statement, {@code WITH event AS
  * (INSERT INTO domain_event_entry ...) INSERT INTO chain_entry ...}, batched for all the events of
- * a commit: one round trip, as for bare Axon. Other databases (the embedded H2) take a second
- * batched insert.
+ * a commit: one round trip, as for bare Axon. The statement also returns the event's global index,
+ * so that the command's transaction knows where its write ended without asking ({@link
+ * #LAST_APPENDED_POSITION}). Other databases (the embedded H2) take a second batched insert.
  *
  * <p>The chain is per aggregate and rides on Axon's gapless per-aggregate sequence numbers, whose
  * unique key already makes the second of two concurrent writers fail. There is deliberately no
@@ -198,8 +199,11 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
         () -> {
           try (Connection connection = getConnection();
               PreparedStatement statement = appendEvents(connection, events, serializer)) {
-            statement.executeBatch();
-            try (ResultSet indexes = statement.getGeneratedKeys()) {
+            if (events.size() > 1) {
+              statement.executeBatch();
+            }
+            try (ResultSet indexes =
+                events.size() > 1 ? statement.getGeneratedKeys() : statement.executeQuery()) {
               while (indexes.next()) {
                 last[0] = indexes.getLong(1);
               }
@@ -220,6 +224,11 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
    * One statement per event that inserts both the event row, exactly as Axon would, and its chain
    * entry, whose payload is the very byte array bound to the event row, and returns the event's
    * global index (read by {@link #appendReturningPosition}).
+   *
+   * <p>Several events are added to the statement's batch, whose rows the driver returns as its
+   * generated keys. A single event, the usual command, is left bound for {@code executeQuery}: the
+   * driver runs a batch of one as a one-off statement that PostgreSQL parses and plans every time,
+   * whereas a plain statement is prepared on the server once it has been used a few times.
    */
   private static PreparedStatement eventsWithEntries(
       Connection connection,
@@ -249,8 +258,8 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
                 + " RETURNING (SELECT "
                 + schema.globalIndexColumn()
                 + " FROM event)",
-            // The driver then reads the rows that RETURNING gives, as the statement's keys.
-            Statement.RETURN_GENERATED_KEYS);
+            // The driver then reads the rows that RETURNING gives, as the batch's keys.
+            events.size() > 1 ? Statement.RETURN_GENERATED_KEYS : Statement.NO_GENERATED_KEYS);
     try {
       for (int i = 0; i < events.size(); i++) {
         DomainEventMessage<?> event = (DomainEventMessage<?>) events.get(i);
@@ -266,7 +275,9 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
         statement.setBytes(8, payload.getData());
         statement.setBytes(9, metaData.getData());
         ChainWriter.bind(statement, 10, entries.get(i));
-        statement.addBatch();
+        if (events.size() > 1) {
+          statement.addBatch();
+        }
       }
       return statement;
     } catch (SQLException | RuntimeException e) {

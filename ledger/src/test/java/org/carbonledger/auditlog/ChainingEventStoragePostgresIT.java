@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.UUID;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -27,7 +26,7 @@ import org.carbonledger.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The chaining event store on PostgreSQL, where one statement per event writes the event and its
@@ -44,9 +43,12 @@ class ChainingEventStoragePostgresIT {
   static void migrate() {
     TestPostgres postgres = TestPostgres.get();
     String url = postgres.newMigratedSchema("chaining_append");
-    ConnectionProvider connections =
-        () -> DriverManager.getConnection(url, postgres.user(), postgres.password());
-    jdbc = new JdbcTemplate(new DriverManagerDataSource(url, postgres.user(), postgres.password()));
+    // One connection throughout, as a pool would keep it, so that the driver's statement cache
+    // and the server's prepared statements carry over from one append to the next.
+    SingleConnectionDataSource connection =
+        new SingleConnectionDataSource(url, postgres.user(), postgres.password(), true);
+    ConnectionProvider connections = connection::getConnection;
+    jdbc = new JdbcTemplate(connection);
     Serializer serializer = LedgerSerialization.serializer();
     engine =
         ChainingEventStorageEngine.create(
@@ -83,6 +85,40 @@ class ChainingEventStoragePostgresIT {
     assertThat(reported[0]).isEqualTo(globalIndexOf(unfrozen));
     assertThat(globalIndexOf(unfrozen)).isGreaterThan(globalIndexOf(opened));
     assertThat(entriesOf(stream)).isEqualTo(3);
+  }
+
+  @Test
+  void aSingleEventReportsItsIndexEachTimeAlsoOnceTheServerHasPreparedTheStatement() {
+    // The driver prepares a statement on the server from its fifth use; both kinds must answer.
+    int prepared = appendsPreparedOnTheServer();
+    for (int sequence = 0; sequence < 8; sequence++) {
+      DomainEventMessage<?> event =
+          sequence == 0
+              ? event(
+                  "account:lone", 0, new AccountOpened("lone", HolderType.INDIVIDUAL, "Li", "CN"))
+              : event("account:lone", sequence, new AccountFrozen("lone", "check " + sequence));
+      Object[] reported = new Object[1];
+      DefaultUnitOfWork.startAndGet(null)
+          .execute(
+              () -> {
+                engine.appendEvents(event);
+                reported[0] =
+                    CurrentUnitOfWork.get()
+                        .root()
+                        .getResource(ChainingEventStorageEngine.LAST_APPENDED_POSITION);
+              });
+      assertThat(reported[0]).as("event %d", sequence).isEqualTo(globalIndexOf(event));
+    }
+    assertThat(entriesOf("account:lone")).isEqualTo(8);
+    assertThat(appendsPreparedOnTheServer())
+        .as("the single event's append, prepared on the server")
+        .isEqualTo(prepared + 1);
+  }
+
+  private static int appendsPreparedOnTheServer() {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH event AS%'",
+        Integer.class);
   }
 
   @Test
