@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.UUID;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -151,13 +148,6 @@ class ChainingEventStoragePostgresIT {
   }
 
   private static DomainEventMessage<?> event(String stream, long sequence, Object payload) {
-    return new GenericDomainEventMessage<>(
-        "Account",
-        stream,
-        sequence,
-        payload,
-        MetaData.emptyInstance(),
-        UUID.randomUUID().toString(),
-        Instant.parse("2026-11-21T00:00:00Z").plusSeconds(sequence));
+    return new GenericDomainEventMessage<>("Account", stream, sequence, payload);
   }
 }
