@@ -1,5 +1,7 @@
 package org.carbonledger.auditlog;
 
+import static org.axonframework.common.jdbc.JdbcUtils.closeQuietly;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,8 +62,9 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   /**
    * The resource under which the root unit of work that appended events keeps the identifier of the
    * last of them, so that the command's own transaction can find its position by the unique
-   * identifier. Asking for the highest global index instead cost 0.26 ms a write on PostgreSQL,
-   * which must step over every newer index entry that other writers have not committed yet.
+   * identifier where the append did not report it ({@link #LAST_APPENDED_POSITION}: H2). Asking for
+   * the highest global index instead cost 0.26 ms a write on PostgreSQL, which must step over every
+   * newer index entry that other writers have not committed yet.
    */
   public static final String LAST_APPENDED =
       ChainingEventStorageEngine.class.getName() + ".lastAppended";
@@ -187,8 +190,9 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
 
   /**
    * Axon's append (one batch in the current transaction, a duplicate key reported as a concurrency
-   * failure by {@code handlePersistenceException}), which also reads the global index that each of
-   * {@link #eventsWithEntries}'s statements returns.
+   * failure by {@code handlePersistenceException}, the statement and connection closed quietly, as
+   * {@code JdbcUtils.executeBatch} does), which also reads the global index that each of {@link
+   * #eventsWithEntries}'s statements returns.
    *
    * @return the global index of the last event
    */
@@ -197,26 +201,34 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
     long[] last = {-1};
     transactions.executeInTransaction(
         () -> {
-          try (Connection connection = getConnection();
-              PreparedStatement statement = appendEvents(connection, events, serializer)) {
-            if (events.size() > 1) {
+          Connection connection = getConnection();
+          try {
+            PreparedStatement statement = appendEvents(connection, events, serializer);
+            try {
               statement.executeBatch();
-            }
-            try (ResultSet indexes =
-                events.size() > 1 ? statement.getGeneratedKeys() : statement.executeQuery()) {
-              while (indexes.next()) {
-                last[0] = indexes.getLong(1);
+              ResultSet indexes = statement.getGeneratedKeys();
+              try {
+                while (indexes.next()) {
+                  last[0] = indexes.getLong(1);
+                }
+              } finally {
+                closeQuietly(indexes);
               }
+            } finally {
+              closeQuietly(statement);
             }
           } catch (SQLException e) {
             handlePersistenceException(e, events.get(0));
+          } finally {
+            closeQuietly(connection);
+          }
+          if (last[0] < 0) {
+            // Every statement inserts one event and returns its index. Failing here, inside the
+            // transaction, rolls the write back rather than answer it without a position.
+            throw new IllegalStateException(
+                "the append of " + events.size() + " events reported no global index");
           }
         });
-    if (last[0] < 0) {
-      // Every statement inserts one event; a write that reports no index is not the one we made.
-      throw new IllegalStateException(
-          "the append of " + events.size() + " events reported no global index");
-    }
     return last[0];
   }
 
@@ -224,11 +236,6 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
    * One statement per event that inserts both the event row, exactly as Axon would, and its chain
    * entry, whose payload is the very byte array bound to the event row, and returns the event's
    * global index (read by {@link #appendReturningPosition}).
-   *
-   * <p>Several events are added to the statement's batch, whose rows the driver returns as its
-   * generated keys. A single event, the usual command, is left bound for {@code executeQuery}: the
-   * driver runs a batch of one as a one-off statement that PostgreSQL parses and plans every time,
-   * whereas a plain statement is prepared on the server once it has been used a few times.
    */
   private static PreparedStatement eventsWithEntries(
       Connection connection,
@@ -258,8 +265,9 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
                 + " RETURNING (SELECT "
                 + schema.globalIndexColumn()
                 + " FROM event)",
-            // The driver then reads the rows that RETURNING gives, as the batch's keys.
-            events.size() > 1 ? Statement.RETURN_GENERATED_KEYS : Statement.NO_GENERATED_KEYS);
+            // The driver then keeps the rows that RETURNING gives, one per event, as the batch's
+            // keys. It adds no RETURNING of its own to a statement that has one.
+            Statement.RETURN_GENERATED_KEYS);
     try {
       for (int i = 0; i < events.size(); i++) {
         DomainEventMessage<?> event = (DomainEventMessage<?>) events.get(i);
@@ -275,9 +283,7 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
         statement.setBytes(8, payload.getData());
         statement.setBytes(9, metaData.getData());
         ChainWriter.bind(statement, 10, entries.get(i));
-        if (events.size() > 1) {
-          statement.addBatch();
-        }
+        statement.addBatch();
       }
       return statement;
     } catch (SQLException | RuntimeException e) {

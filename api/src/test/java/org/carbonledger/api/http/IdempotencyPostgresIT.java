@@ -428,6 +428,33 @@ class IdempotencyPostgresIT extends HttpPostgresTest {
   }
 
   @Test
+  void anIssuanceAnswersWithThePositionOfTheLastOfItsTwoEvents() throws Exception {
+    Scene scene = registry.scene();
+    long before = registry.latestPosition();
+    var issued =
+        registry
+            .post(
+                OPERATOR,
+                "/api/v1/projects/" + scene.projectId() + "/batches",
+                issueBatch(5, scene.source()))
+            .andExpect(status().isCreated())
+            .andReturn()
+            .getResponse();
+    long position = json.readTree(issued.getContentAsString()).get("position").asLong();
+    assertThat(issued.getHeader("Ledger-Position")).isEqualTo(Long.toString(position));
+    // Both events are appended in one statement batch, whose last returned index is the answer.
+    assertThat(
+            jdbc.queryForList(
+                "SELECT global_index FROM domain_event_entry WHERE global_index > ?"
+                    + " ORDER BY global_index",
+                Long.class,
+                before))
+        .hasSize(2)
+        .last()
+        .isEqualTo(position);
+  }
+
+  @Test
   void aWritesPositionLetsTheMatchingReadSeeIt() throws Exception {
     Scene scene = registry.scene();
     var transferred =
