@@ -61,10 +61,11 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
 
   /**
    * The resource under which the root unit of work that appended events keeps the identifier of the
-   * last of them, so that the command's own transaction can find its position by the unique
-   * identifier where the append did not report it ({@link #LAST_APPENDED_POSITION}: H2). Asking for
-   * the highest global index instead cost 0.26 ms a write on PostgreSQL, which must step over every
-   * newer index entry that other writers have not committed yet.
+   * last of them where the append does not report its index (H2; PostgreSQL reports it as {@link
+   * #LAST_APPENDED_POSITION}), so that the command's own transaction can find its position by the
+   * unique identifier. Asking for the highest global index instead cost 0.26 ms a write on
+   * PostgreSQL, which must step over every newer index entry that other writers have not committed
+   * yet.
    */
   public static final String LAST_APPENDED =
       ChainingEventStorageEngine.class.getName() + ".lastAppended";
@@ -183,9 +184,10 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
               handlePersistenceException(e, events.get(0));
             }
           });
+      // Here the append reports no index, so the position is found by the last identifier.
+      String last = events.get(events.size() - 1).getIdentifier();
+      CurrentUnitOfWork.ifStarted(unit -> unit.root().resources().put(LAST_APPENDED, last));
     }
-    String last = events.get(events.size() - 1).getIdentifier();
-    CurrentUnitOfWork.ifStarted(unit -> unit.root().resources().put(LAST_APPENDED, last));
   }
 
   /**

@@ -38,7 +38,7 @@ class ProjectionCheckPostgresIT {
   }
 
   @Test
-  void anUntouchedLedgerGivesNoFindingsInAnyOfTheFourTables() throws SQLException {
+  void anUntouchedLedgerGivesNoFindingsInAnyOfItsTables() throws SQLException {
     ReplayResult result = check();
 
     assertThat(findings).isEmpty();
