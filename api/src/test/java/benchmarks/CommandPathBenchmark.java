@@ -27,6 +27,7 @@ import org.carbonledger.credits.BatchCommand.RetireCredits;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.RetirementPurpose;
 import org.carbonledger.projections.ProjectionProgress;
+import org.carbonledger.store.GroupCommitCommandBus;
 import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.TestPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -158,6 +159,9 @@ public final class CommandPathBenchmark {
     return clients < 16 ? commands / 2 : commands;
   }
 
+  /** The service's command bus, whose groups each measurement reports; null in bare Axon. */
+  private GroupCommitCommandBus groupCommits;
+
   private void measure(TestPostgres postgres, Mode mode, int round) throws Exception {
     String url = postgres.newSchema("command_" + mode.label + "_" + round);
     PostgresActivity activity = new PostgresActivity(url, postgres.user(), postgres.password());
@@ -168,6 +172,7 @@ public final class CommandPathBenchmark {
         BenchApplications.start(
             mode.application, mode == Mode.SERVICE, postgres, url, maxClients + 6)) {
       CommandGateway gateway = context.getBean(CommandGateway.class);
+      groupCommits = context.getBeanProvider(GroupCommitCommandBus.class).getIfAvailable();
       Function<Object, ?> send = gateway::sendAndWait;
       send.apply(new OpenAccount("bench-op", HolderType.OPERATOR, "Operator", "CN-HB"));
       send.apply(new OpenAccount("bench-a", HolderType.ENTERPRISE, "A", "CN-HB"));
@@ -304,6 +309,8 @@ public final class CommandPathBenchmark {
       Measurement measurement)
       throws Exception {
     PostgresActivity.Counters before = activity.counters();
+    GroupCommitCommandBus.Statistics groupsBefore =
+        groupCommits == null ? null : groupCommits.statistics();
     PostgresActivity.WaitSampler waits = pgWaits ? activity.sampleWaits(5) : null;
     Map<String, Long> sqlBefore = SqlCounter.snapshot();
     Cpu cpuBefore = Cpu.now();
@@ -349,6 +356,20 @@ public final class CommandPathBenchmark {
         result.p99(),
         result.streamLength());
     System.out.println("  PostgreSQL: " + during.describe(result.commands(), "command"));
+    if (groupsBefore != null) {
+      GroupCommitCommandBus.Statistics after = groupCommits.statistics();
+      long groups = after.groups() - groupsBefore.groups();
+      long grouped = after.groupedCommands() - groupsBefore.groupedCommands();
+      System.out.printf(
+          Locale.ROOT,
+          "  command groups (ADR 0012): %,d commands in %,d groups (%.1f each), %,d alone;"
+              + " %,d groups rolled back and run alone%n",
+          grouped,
+          groups,
+          groups == 0 ? 0.0 : (double) grouped / groups,
+          result.commands() - grouped,
+          after.groupsRunAlone() - groupsBefore.groupsRunAlone());
+    }
     System.out.println(
         "  " + cpuAfter.since(cpuBefore, result.commands(), "command", during.cpuSeconds()));
     if (SqlCounter.enabled()) {

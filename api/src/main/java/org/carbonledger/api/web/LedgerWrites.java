@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.carbonledger.api.security.Caller;
@@ -170,15 +172,17 @@ public final class LedgerWrites {
 
   /**
    * Sends a command and waits for it, learning its position from its own transaction ({@link
-   * LedgerWriteInterceptor}) where the command bus runs it on this thread.
+   * LedgerWriteInterceptor}), whichever thread the command bus runs it on.
    */
   private Sent send(Object command, MetaData metaData) {
-    long[] position = LedgerWriteInterceptor.awaitPosition();
+    CommandMessage<?> message =
+        GenericCommandMessage.asCommandMessage(command).andMetaData(metaData);
+    long[] position = LedgerWriteInterceptor.awaitPosition(message.getIdentifier());
     try {
-      Object returned = commands.sendAndWait(command, metaData);
+      Object returned = commands.sendAndWait(message);
       return new Sent(returned, position[0]);
     } finally {
-      LedgerWriteInterceptor.stopAwaiting();
+      LedgerWriteInterceptor.stopAwaiting(message.getIdentifier());
     }
   }
 

@@ -27,16 +27,18 @@ class LedgerWriteInterceptorTest {
   private final IdempotencyRecords records = mock(IdempotencyRecords.class);
   private final LedgerWriteInterceptor interceptor = new LedgerWriteInterceptor(records);
 
+  private final CommandMessage<?> transfer = GenericCommandMessage.asCommandMessage("transfer");
+
   @AfterEach
   void stopAwaiting() {
-    LedgerWriteInterceptor.stopAwaiting();
+    LedgerWriteInterceptor.stopAwaiting(transfer.getIdentifier());
   }
 
   @Test
   void theSendingThreadGetsThePositionOfTheLastEventItsWriteAppended() throws Exception {
     when(records.positionOf("event-3")).thenReturn(42L);
     when(records.latestPosition()).thenThrow(new AssertionError("asked for the highest index"));
-    long[] slot = LedgerWriteInterceptor.awaitPosition();
+    long[] slot = LedgerWriteInterceptor.awaitPosition(transfer.getIdentifier());
 
     UnitOfWork<CommandMessage<?>> unit = command();
     Object result =
@@ -59,7 +61,7 @@ class LedgerWriteInterceptorTest {
 
   @Test
   void aPositionTheAppendReportedCostsNoQuery() throws Exception {
-    long[] slot = LedgerWriteInterceptor.awaitPosition();
+    long[] slot = LedgerWriteInterceptor.awaitPosition(transfer.getIdentifier());
 
     command()
         .executeWithResult(
@@ -80,7 +82,7 @@ class LedgerWriteInterceptorTest {
   @Test
   void aWriteThatAppendedNothingAsksForTheHighestIndex() throws Exception {
     when(records.latestPosition()).thenReturn(7L);
-    long[] slot = LedgerWriteInterceptor.awaitPosition();
+    long[] slot = LedgerWriteInterceptor.awaitPosition(transfer.getIdentifier());
 
     command().executeWithResult(() -> interceptor.handle(CurrentUnit.get(), () -> null));
 
@@ -97,8 +99,63 @@ class LedgerWriteInterceptorTest {
     verify(records, never()).record(anyString(), anyString(), any(), any(), anyLong());
   }
 
-  private static UnitOfWork<CommandMessage<?>> command() {
-    return DefaultUnitOfWork.startAndGet(GenericCommandMessage.asCommandMessage("transfer"));
+  @Test
+  void aCommandCommittedInAGroupGetsThePositionOfTheGroupsAppendAndRecordsItsKeyAfterIt()
+      throws Exception {
+    long[] slot = LedgerWriteInterceptor.awaitPosition(transfer.getIdentifier());
+    CommandMessage<?> keyed =
+        GenericCommandMessage.asCommandMessage("retire")
+            .andMetaData(
+                java.util.Map.of(
+                    org.carbonledger.auditlog.AuditMetadata.IDEMPOTENCY_KEY, "key-1",
+                    LedgerWriteInterceptor.CLIENT, "client-1",
+                    LedgerWriteInterceptor.REQUEST_HASH, "00ff"));
+    UnitOfWork<?> group =
+        DefaultUnitOfWork.startAndGet(new org.axonframework.messaging.GenericMessage<>("group"));
+    boolean[] appended = {false};
+    when(records.latestPosition()).thenThrow(new AssertionError("asked for the highest index"));
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              assertThat(appended[0]).as("the events were appended before the record").isTrue();
+              return null;
+            })
+        .when(records)
+        .record(anyString(), anyString(), any(), any(), anyLong());
+
+    for (CommandMessage<?> command : java.util.List.of(transfer, keyed)) {
+      DefaultUnitOfWork.startAndGet(command)
+          .executeWithResult(
+              () -> {
+                // As the event bus does for a nested unit: its events go to the root's queue when
+                // it commits, and the root's append is registered then, once.
+                CurrentUnit.get()
+                    .onPrepareCommit(
+                        u -> {
+                          if (!u.root().resources().containsKey("append registered")) {
+                            u.root().resources().put("append registered", true);
+                            u.root()
+                                .onPrepareCommit(
+                                    root -> {
+                                      appended[0] = true;
+                                      root.resources()
+                                          .put(
+                                              ChainingEventStorageEngine.LAST_APPENDED_POSITION,
+                                              51L);
+                                    });
+                          }
+                        });
+                return interceptor.handle(CurrentUnit.get(), () -> "handled");
+              });
+      assertThat(slot[0]).as("nothing is known before the group appends").isEqualTo(-1L);
+    }
+    group.commit();
+
+    assertThat(slot[0]).isEqualTo(51L);
+    verify(records).record("client-1", "key-1", new byte[] {0, (byte) 0xff}, "handled", 51L);
+  }
+
+  private UnitOfWork<CommandMessage<?>> command() {
+    return DefaultUnitOfWork.startAndGet(transfer);
   }
 
   /** The unit of work the interceptor runs in, typed as the interceptor takes it. */

@@ -1,0 +1,328 @@
+package org.carbonledger.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.axonframework.commandhandling.CommandCallback;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.CommandResultMessage;
+import org.axonframework.commandhandling.GenericCommandResultMessage;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Axon's simple command bus, except that commands of one kind (the credit movements) are committed
+ * several to a transaction (ADR 0012): one durable commit, one append and one write of each
+ * projection's input for a whole group of concurrent commands, where one per command capped the
+ * ledger below PostgreSQL's single-row commit rate.
+ *
+ * <p>A groupable command goes to one of a few committer threads, chosen by its group key (the
+ * batch), so that commands on one batch always meet on the same thread. A committer takes what is
+ * waiting, up to the group size, and runs each command in a unit of work nested in one root unit of
+ * work and one transaction; it never waits for a group to fill. Every command's answer is held back
+ * until the group has committed, so no caller ever hears of a write that could still be lost.
+ *
+ * <p>If any command of a group fails, or the group fails before its commit, the group is rolled
+ * back whole and each of its commands runs again alone, in its own transaction, in the same order:
+ * exactly as it would have run without grouping. So a refusal answers with the refusal the command
+ * gets alone, and one command's failure never becomes another's. Only a failure of the commit
+ * itself, whose outcome PostgreSQL may not have reported, is answered as it is to every command of
+ * the group, as a single command's would be: running them again could write them twice.
+ *
+ * <p>Any other command, and every command when the group size is 1, runs on the caller's thread
+ * exactly as in {@link SimpleCommandBus}.
+ */
+public final class GroupCommitCommandBus extends SimpleCommandBus {
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitCommandBus.class);
+
+  private final TransactionManager transactions;
+  private final Function<CommandMessage<?>, String> groupKey;
+  private final int maxGroup;
+  private final List<Committer> committers = new ArrayList<>();
+  private final AtomicLong groups = new AtomicLong();
+  private final AtomicLong groupedCommands = new AtomicLong();
+  private final AtomicLong groupsRunAlone = new AtomicLong();
+  private final ReadWriteLock open = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  /**
+   * @param builder Axon's builder of the simple command bus, with the same transaction manager
+   * @param transactions the transaction manager that each group's root unit of work attaches
+   * @param groupKey the key of a command that may share a transaction with others (commands with
+   *     one key always go to the same committer), or null for a command that must run alone on the
+   *     caller's thread
+   * @param maxGroup the most commands in one transaction; 1 turns grouping off
+   * @param committerCount the committer threads; two let one group run while another commits
+   */
+  public GroupCommitCommandBus(
+      Builder builder,
+      TransactionManager transactions,
+      Function<CommandMessage<?>, String> groupKey,
+      int maxGroup,
+      int committerCount) {
+    super(builder.transactionManager(transactions));
+    if (maxGroup < 1 || committerCount < 1) {
+      throw new IllegalArgumentException(
+          "a group holds at least 1 command and there is at least 1 committer, not "
+              + maxGroup
+              + " and "
+              + committerCount);
+    }
+    this.transactions = transactions;
+    this.groupKey = groupKey;
+    this.maxGroup = maxGroup;
+    if (maxGroup > 1) {
+      for (int i = 0; i < committerCount; i++) {
+        Committer committer = new Committer("command-committer-" + (i + 1));
+        committers.add(committer);
+        committer.thread.start();
+      }
+    }
+  }
+
+  @Override
+  protected <C, R> void doDispatch(
+      CommandMessage<C> command, CommandCallback<? super C, ? super R> callback) {
+    String key = committers.isEmpty() ? null : groupKey.apply(command);
+    if (key == null) {
+      super.doDispatch(command, callback);
+      return;
+    }
+    Committer committer = committers.get(Math.floorMod(key.hashCode(), committers.size()));
+    // Held while queueing, so that close() cannot slip between the check and the queueing and
+    // leave a command that no committer will ever answer.
+    open.readLock().lock();
+    try {
+      if (closed) {
+        callback.onResult(
+            command,
+            GenericCommandResultMessage.asCommandResultMessage(
+                new IllegalStateException(
+                    "the ledger is shutting down and takes no more commands")));
+        return;
+      }
+      // A full queue makes the caller wait: the committers set the pace.
+      committer.queue.put(new Pending<>(command, callback));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      callback.onResult(
+          command,
+          GenericCommandResultMessage.asCommandResultMessage(
+              new IllegalStateException("interrupted before the command was queued", e)));
+    } finally {
+      open.readLock().unlock();
+    }
+  }
+
+  /** Counts since start, for the benchmarks and the operator: how well commands are grouped. */
+  public record Statistics(long groups, long groupedCommands, long groupsRunAlone) {}
+
+  public Statistics statistics() {
+    return new Statistics(groups.get(), groupedCommands.get(), groupsRunAlone.get());
+  }
+
+  /** {@link #close(long)} with half a minute for the queued commands. */
+  public void close() {
+    try {
+      close(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Stops taking groupable commands and lets the committers finish what is queued, waiting up to
+   * {@code timeoutMillis}. Spring calls this when the context closes, before the data source goes.
+   */
+  public void close(long timeoutMillis) throws InterruptedException {
+    open.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      open.writeLock().unlock();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (Committer committer : committers) {
+      committer.queue.put(Pending.STOP);
+    }
+    for (Committer committer : committers) {
+      committer.thread.join(
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+  }
+
+  /** A command waiting for its committer, with whom to tell the outcome. */
+  private record Pending<C, R>(
+      CommandMessage<C> command, CommandCallback<? super C, ? super R> callback) {
+
+    static final Pending<?, ?> STOP = new Pending<>(null, null);
+
+    void answer(CommandResultMessage<?> result) {
+      @SuppressWarnings("unchecked")
+      CommandResultMessage<? extends R> typed = (CommandResultMessage<? extends R>) result;
+      callback.onResult(command, typed);
+    }
+  }
+
+  private final class Committer implements Runnable {
+    private final BlockingQueue<Pending<?, ?>> queue = new ArrayBlockingQueue<>(16 * maxGroup);
+    private final Thread thread;
+
+    Committer(String name) {
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      List<Pending<?, ?>> group = new ArrayList<>(maxGroup);
+      while (true) {
+        group.clear();
+        try {
+          group.add(queue.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        queue.drainTo(group, maxGroup - 1);
+        boolean stop = group.remove(Pending.STOP);
+        try {
+          if (group.size() == 1) {
+            runAlone(group.get(0));
+          } else if (!group.isEmpty()) {
+            runGroup(group);
+          }
+        } catch (RuntimeException | Error e) {
+          // runGroup and runAlone answer every command themselves; this is a last resort that
+          // keeps the committer alive.
+          log.error("a command group failed outside its commands", e);
+        }
+        if (stop) {
+          // Anything queued behind the stop arrived before close() had set the flag.
+          List<Pending<?, ?>> rest = new ArrayList<>();
+          queue.drainTo(rest);
+          rest.forEach(this::runAlone);
+          return;
+        }
+      }
+    }
+
+    /** The command in its own transaction, exactly as the simple command bus runs it. */
+    private void runAlone(Pending<?, ?> pending) {
+      if (pending == Pending.STOP) {
+        return;
+      }
+      dispatchHere(pending, pending.callback());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void dispatchHere(Pending pending, CommandCallback callback) {
+      GroupCommitCommandBus.super.doDispatch(pending.command(), callback);
+    }
+
+    /**
+     * The commands in one transaction, each in a unit of work nested in the group's, answered only
+     * once the transaction has committed.
+     */
+    private void runGroup(List<Pending<?, ?>> group) {
+      WatchedTransactions watched = new WatchedTransactions(transactions);
+      List<CommandResultMessage<?>> results = new ArrayList<>(group.size());
+      UnitOfWork<Message<?>> root =
+          DefaultUnitOfWork.startAndGet(
+              new GenericMessage<>("a group of " + group.size() + " commands"));
+      Throwable failure = null;
+      try {
+        root.attachTransaction(watched);
+        for (Pending<?, ?> pending : group) {
+          CommandResultMessage<?>[] result = new CommandResultMessage<?>[1];
+          dispatchHere(pending, (command, outcome) -> result[0] = outcome);
+          if (result[0] == null || result[0].isExceptional()) {
+            // The command's nested unit of work has rolled back its own events, but it may have
+            // changed an aggregate that the group shares before it failed: only a rollback of
+            // the whole group is sure to forget that.
+            failure =
+                result[0] == null
+                    ? new IllegalStateException("a command of the group was not answered")
+                    : result[0].exceptionResult();
+            break;
+          }
+          results.add(result[0]);
+        }
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      if (failure != null) {
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() == root) {
+          root.rollback(failure);
+        }
+        runEachAlone(group);
+        return;
+      }
+      try {
+        root.commit();
+      } catch (RuntimeException | Error e) {
+        if (watched.commitStarted) {
+          // The database may have committed the group or not; only a caller that tries again
+          // with its Idempotency-Key can find out safely.
+          group.forEach(
+              pending -> pending.answer(GenericCommandResultMessage.asCommandResultMessage(e)));
+        } else {
+          // Rolled back before the commit: nothing of the group is stored.
+          runEachAlone(group);
+        }
+        return;
+      }
+      groups.incrementAndGet();
+      groupedCommands.addAndGet(group.size());
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).answer(results.get(i));
+      }
+    }
+
+    private void runEachAlone(List<Pending<?, ?>> group) {
+      groupsRunAlone.incrementAndGet();
+      group.forEach(this::runAlone);
+    }
+  }
+
+  /** Remembers whether a transaction's commit was attempted, whatever its outcome. */
+  private static final class WatchedTransactions implements TransactionManager {
+    private final TransactionManager delegate;
+    private volatile boolean commitStarted;
+
+    WatchedTransactions(TransactionManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Transaction startTransaction() {
+      Transaction transaction = delegate.startTransaction();
+      return new Transaction() {
+        @Override
+        public void commit() {
+          commitStarted = true;
+          transaction.commit();
+        }
+
+        @Override
+        public void rollback() {
+          transaction.rollback();
+        }
+      };
+    }
+  }
+}
