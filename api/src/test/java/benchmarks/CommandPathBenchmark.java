@@ -363,12 +363,12 @@ public final class CommandPathBenchmark {
       System.out.printf(
           Locale.ROOT,
           "  command groups (ADR 0012): %,d commands in %,d groups (%.1f each), %,d alone;"
-              + " %,d groups rolled back and run alone%n",
+              + " %,d attempts at a group rolled back%n",
           grouped,
           groups,
           groups == 0 ? 0.0 : (double) grouped / groups,
           result.commands() - grouped,
-          after.groupsRunAlone() - groupsBefore.groupsRunAlone());
+          after.groupsRolledBack() - groupsBefore.groupsRolledBack());
     }
     System.out.println(
         "  " + cpuAfter.since(cpuBefore, result.commands(), "command", during.cpuSeconds()));

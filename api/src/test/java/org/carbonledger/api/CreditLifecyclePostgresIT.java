@@ -14,6 +14,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
+import org.carbonledger.credits.Batch;
 import org.carbonledger.credits.BatchCommand.RetireCredits;
 import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.credits.BatchHoldings;
@@ -30,6 +31,7 @@ import org.carbonledger.projects.ProjectCommand.IssueBatch;
 import org.carbonledger.projects.ProjectCommand.RegisterProject;
 import org.carbonledger.registry.LedgerRejection;
 import org.carbonledger.registry.RejectionCode;
+import org.carbonledger.store.GroupCommitCommandBus;
 import org.carbonledger.testsupport.RegistrySetup;
 import org.carbonledger.testsupport.StoredEvents;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,7 @@ class CreditLifecyclePostgresIT {
   @Autowired CommandGateway commands;
   @Autowired EventStore eventStore;
   @Autowired JdbcTemplate jdbc;
+  @Autowired GroupCommitCommandBus groupCommits;
 
   @Test
   void theMarathonBecomesNeutralAndARefusedRetirementLeavesNoTrace() {
@@ -184,6 +187,64 @@ class CreditLifecyclePostgresIT {
     BatchHoldings batch = SupplyCheck.of(allEvents()).batches().get(batchId);
     assertThat(batch.tradableIn("race-b")).isEqualTo(25);
     assertThat(batch.tradableIn("race-a")).isZero();
+  }
+
+  @Test
+  void concurrentMovementsOfOneBatchShareCommitsYetEachIsStoredOnceAndChained() throws Exception {
+    commands.sendAndWait(new OpenAccount("group-op", HolderType.OPERATOR, "Operator", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("group-a", HolderType.ENTERPRISE, "A", "CN-HB"));
+    commands.sendAndWait(new OpenAccount("group-b", HolderType.ENTERPRISE, "B", "CN-HB"));
+    RegistrySetup.approvedProject(commands::sendAndWait, "group-p", "group-op");
+    String batchId = RegistrySetup.issue(commands::sendAndWait, "group-p", 100, "group-a");
+    GroupCommitCommandBus.Statistics before = groupCommits.statistics();
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<Future<String>> attempts = new ArrayList<>();
+    for (int i = 0; i < 72; i++) {
+      // Every ninth comes from an account that holds nothing and is refused, which rolls its
+      // group back and runs each of that group's commands again alone.
+      String from = i % 9 == 8 ? "group-b-empty" : "group-a";
+      String transferId = "g" + i;
+      attempts.add(
+          pool.submit(
+              () -> {
+                try {
+                  commands.sendAndWait(
+                      new TransferCredits(batchId, transferId, from, "group-b", 1, null));
+                  return "moved";
+                } catch (LedgerRejection rejection) {
+                  return rejection.code().name();
+                }
+              }));
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<String> attempt : attempts) {
+      outcomes.add(attempt.get());
+    }
+    pool.shutdown();
+
+    assertThat(outcomes).filteredOn("moved"::equals).hasSize(64);
+    assertThat(outcomes)
+        .filteredOn(outcome -> !outcome.equals("moved"))
+        .containsOnly(RejectionCode.ACCOUNT_NOT_FOUND.name())
+        .hasSize(8);
+    GroupCommitCommandBus.Statistics after = groupCommits.statistics();
+    assertThat(after.groups() - before.groups())
+        .as("32 senders on one batch meet in groups")
+        .isPositive();
+    BatchHoldings batch = SupplyCheck.of(allEvents()).batches().get(batchId);
+    assertThat(batch.tradableIn("group-b")).isEqualTo(64);
+    assertThat(batch.tradableIn("group-a")).isEqualTo(36);
+    // One event and one chain entry per movement, with gapless sequence numbers: the issuance and
+    // the 64 transfers.
+    assertThat(
+            jdbc.queryForList(
+                "SELECT e.sequence_number FROM domain_event_entry e JOIN chain_entry c"
+                    + " ON c.stream_id = e.aggregate_identifier"
+                    + " AND c.sequence_number = e.sequence_number"
+                    + " WHERE e.aggregate_identifier = ? ORDER BY 1",
+                Long.class,
+                Batch.streamId(batchId)))
+        .isEqualTo(java.util.stream.LongStream.range(0, 65).boxed().toList());
   }
 
   private RetireCredits retire(String batchId, String retirementId, long tonnes) {

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Axon's simple command bus, except that commands of one kind (the credit movements) are committed
- * several to a transaction (ADR 0012): one durable commit, one append and one write of each
- * projection's input for a whole group of concurrent commands, where one per command capped the
- * ledger below PostgreSQL's single-row commit rate.
+ * several to a transaction (ADR 0012): one durable commit and one append of the events for a whole
+ * group of concurrent commands, where a commit per command capped the ledger below PostgreSQL's
+ * single-row commit rate, and a hot batch at one movement per WAL flush.
  *
  * <p>A groupable command goes to one of a few committer threads, chosen by its group key (the
  * batch), so that commands on one batch always meet on the same thread. A committer takes what is
@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * work and one transaction; it never waits for a group to fill. Every command's answer is held back
  * until the group has committed, so no caller ever hears of a write that could still be lost.
  *
- * <p>If any command of a group fails, or the group fails before its commit, the group is rolled
- * back whole and each of its commands runs again alone, in its own transaction, in the same order:
- * exactly as it would have run without grouping. So a refusal answers with the refusal the command
- * gets alone, and one command's failure never becomes another's. Only a failure of the commit
- * itself, whose outcome PostgreSQL may not have reported, is answered as it is to every command of
- * the group, as a single command's would be: running them again could write them twice.
+ * <p>If a command of a group fails, the group is rolled back whole, the others are tried again as a
+ * group without it, and it runs alone afterwards, in its own transaction, exactly as it would have
+ * run without grouping. So a refusal answers with the refusal the command gets alone, and one
+ * command's failure never becomes another's. A group that fails before its commit for any other
+ * reason, or for the fourth time, runs command by command. Only a failure of the commit itself,
+ * whose outcome PostgreSQL may not have reported, is answered as it is to every command of the
+ * group, as a single command's would be: running them again could write them twice.
  *
  * <p>Any other command, and every command when the group size is 1, runs on the caller's thread
  * exactly as in {@link SimpleCommandBus}.
@@ -50,13 +51,19 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
 
   private static final Logger log = LoggerFactory.getLogger(GroupCommitCommandBus.class);
 
+  /** How often a group is tried before what is left of it runs command by command. */
+  static final int MAX_ATTEMPTS = 4;
+
+  private static final int COMMITTED_OR_ANSWERED = -1;
+  private static final int BEFORE_COMMIT = -2;
+
   private final TransactionManager transactions;
   private final Function<CommandMessage<?>, String> groupKey;
   private final int maxGroup;
   private final List<Committer> committers = new ArrayList<>();
   private final AtomicLong groups = new AtomicLong();
   private final AtomicLong groupedCommands = new AtomicLong();
-  private final AtomicLong groupsRunAlone = new AtomicLong();
+  private final AtomicLong groupsRolledBack = new AtomicLong();
   private final ReadWriteLock open = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
@@ -129,11 +136,18 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
     }
   }
 
-  /** Counts since start, for the benchmarks and the operator: how well commands are grouped. */
-  public record Statistics(long groups, long groupedCommands, long groupsRunAlone) {}
+  /**
+   * Counts since start, for the benchmarks and the operator: how well commands are grouped.
+   *
+   * @param groups groups of two or more commands committed
+   * @param groupedCommands the commands in those groups
+   * @param groupsRolledBack attempts at a group that failed before their commit and were rolled
+   *     back, to be tried again without the command that failed, or command by command
+   */
+  public record Statistics(long groups, long groupedCommands, long groupsRolledBack) {}
 
   public Statistics statistics() {
-    return new Statistics(groups.get(), groupedCommands.get(), groupsRunAlone.get());
+    return new Statistics(groups.get(), groupedCommands.get(), groupsRolledBack.get());
   }
 
   /** {@link #close(long)} with half a minute for the queued commands. */
@@ -235,21 +249,55 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
     }
 
     /**
-     * The commands in one transaction, each in a unit of work nested in the group's, answered only
-     * once the transaction has committed.
+     * The commands in one transaction if they can all be committed together. A command that fails
+     * is taken out and the others are tried again as a group, at most {@link #MAX_ATTEMPTS} times;
+     * each command taken out then runs alone, after them.
      */
     private void runGroup(List<Pending<?, ?>> group) {
+      List<Pending<?, ?>> remaining = new ArrayList<>(group);
+      List<Pending<?, ?>> failed = new ArrayList<>();
+      for (int attempt = 1; ; attempt++) {
+        int failedAt = attempt(remaining);
+        if (failedAt == COMMITTED_OR_ANSWERED) {
+          break;
+        }
+        groupsRolledBack.incrementAndGet();
+        if (failedAt == BEFORE_COMMIT || attempt == MAX_ATTEMPTS) {
+          remaining.forEach(this::runAlone);
+          break;
+        }
+        failed.add(remaining.remove(failedAt));
+        if (remaining.size() == 1) {
+          runAlone(remaining.get(0));
+          break;
+        }
+      }
+      // Alone, after the others: a refusal answers as the command's own, never as the group's.
+      failed.forEach(this::runAlone);
+    }
+
+    /**
+     * Runs the commands in one transaction, each in a unit of work nested in the group's, and
+     * answers them once it has committed.
+     *
+     * @return {@link #COMMITTED_OR_ANSWERED} if every command was answered (committed, or a commit
+     *     whose outcome is unknown), the index of the command that failed, or {@link
+     *     #BEFORE_COMMIT} if the group failed to commit before the commit itself; in the last two
+     *     cases the group is rolled back and nothing is answered
+     */
+    private int attempt(List<Pending<?, ?>> group) {
       WatchedTransactions watched = new WatchedTransactions(transactions);
       List<CommandResultMessage<?>> results = new ArrayList<>(group.size());
       UnitOfWork<Message<?>> root =
           DefaultUnitOfWork.startAndGet(
               new GenericMessage<>("a group of " + group.size() + " commands"));
       Throwable failure = null;
+      int failedAt = BEFORE_COMMIT;
       try {
         root.attachTransaction(watched);
-        for (Pending<?, ?> pending : group) {
+        for (int i = 0; i < group.size(); i++) {
           CommandResultMessage<?>[] result = new CommandResultMessage<?>[1];
-          dispatchHere(pending, (command, outcome) -> result[0] = outcome);
+          dispatchHere(group.get(i), (command, outcome) -> result[0] = outcome);
           if (result[0] == null || result[0].isExceptional()) {
             // The command's nested unit of work has rolled back its own events, but it may have
             // changed an aggregate that the group shares before it failed: only a rollback of
@@ -258,6 +306,7 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
                 result[0] == null
                     ? new IllegalStateException("a command of the group was not answered")
                     : result[0].exceptionResult();
+            failedAt = i;
             break;
           }
           results.add(result[0]);
@@ -269,33 +318,27 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
         if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() == root) {
           root.rollback(failure);
         }
-        runEachAlone(group);
-        return;
+        return failedAt;
       }
       try {
         root.commit();
       } catch (RuntimeException | Error e) {
-        if (watched.commitStarted) {
-          // The database may have committed the group or not; only a caller that tries again
-          // with its Idempotency-Key can find out safely.
-          group.forEach(
-              pending -> pending.answer(GenericCommandResultMessage.asCommandResultMessage(e)));
-        } else {
+        if (!watched.commitStarted) {
           // Rolled back before the commit: nothing of the group is stored.
-          runEachAlone(group);
+          return BEFORE_COMMIT;
         }
-        return;
+        // The database may have committed the group or not; only a caller that tries again with
+        // its Idempotency-Key can find out safely.
+        group.forEach(
+            pending -> pending.answer(GenericCommandResultMessage.asCommandResultMessage(e)));
+        return COMMITTED_OR_ANSWERED;
       }
       groups.incrementAndGet();
       groupedCommands.addAndGet(group.size());
       for (int i = 0; i < group.size(); i++) {
         group.get(i).answer(results.get(i));
       }
-    }
-
-    private void runEachAlone(List<Pending<?, ?>> group) {
-      groupsRunAlone.incrementAndGet();
-      group.forEach(this::runAlone);
+      return COMMITTED_OR_ANSWERED;
     }
   }
 
