@@ -155,11 +155,7 @@ class CreditLifecyclePostgresIT {
 
   @Test
   void concurrentTransfersNeverMoveMoreThanTheHolding() throws Exception {
-    commands.sendAndWait(new OpenAccount("race-op", HolderType.OPERATOR, "Operator", "CN-HB"));
-    commands.sendAndWait(new OpenAccount("race-a", HolderType.ENTERPRISE, "A", "CN-HB"));
-    commands.sendAndWait(new OpenAccount("race-b", HolderType.ENTERPRISE, "B", "CN-HB"));
-    RegistrySetup.approvedProject(commands::sendAndWait, "race-p", "race-op");
-    String batchId = RegistrySetup.issue(commands::sendAndWait, "race-p", 25, "race-a");
+    String batchId = batchHeldByA("race", 25);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<Boolean>> attempts = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -191,11 +187,7 @@ class CreditLifecyclePostgresIT {
 
   @Test
   void concurrentMovementsOfOneBatchShareCommitsYetEachIsStoredOnceAndChained() throws Exception {
-    commands.sendAndWait(new OpenAccount("group-op", HolderType.OPERATOR, "Operator", "CN-HB"));
-    commands.sendAndWait(new OpenAccount("group-a", HolderType.ENTERPRISE, "A", "CN-HB"));
-    commands.sendAndWait(new OpenAccount("group-b", HolderType.ENTERPRISE, "B", "CN-HB"));
-    RegistrySetup.approvedProject(commands::sendAndWait, "group-p", "group-op");
-    String batchId = RegistrySetup.issue(commands::sendAndWait, "group-p", 100, "group-a");
+    String batchId = batchHeldByA("group", 100);
     GroupCommitCommandBus.Statistics before = groupCommits.statistics();
     ExecutorService pool = Executors.newFixedThreadPool(32);
     List<Future<String>> attempts = new ArrayList<>();
@@ -245,6 +237,18 @@ class CreditLifecyclePostgresIT {
                 Long.class,
                 Batch.streamId(batchId)))
         .isEqualTo(java.util.stream.LongStream.range(0, 65).boxed().toList());
+  }
+
+  /**
+   * Opens accounts {@code prefix-op}, {@code prefix-a} and {@code prefix-b}, and issues a batch of
+   * {@code credits} to {@code prefix-a}.
+   */
+  private String batchHeldByA(String prefix, int credits) {
+    commands.sendAndWait(new OpenAccount(prefix + "-op", HolderType.OPERATOR, "Operator", "CN-HB"));
+    commands.sendAndWait(new OpenAccount(prefix + "-a", HolderType.ENTERPRISE, "A", "CN-HB"));
+    commands.sendAndWait(new OpenAccount(prefix + "-b", HolderType.ENTERPRISE, "B", "CN-HB"));
+    RegistrySetup.approvedProject(commands::sendAndWait, prefix + "-p", prefix + "-op");
+    return RegistrySetup.issue(commands::sendAndWait, prefix + "-p", credits, prefix + "-a");
   }
 
   private RetireCredits retire(String batchId, String retirementId, long tonnes) {
