@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
@@ -236,7 +237,7 @@ class CreditLifecyclePostgresIT {
                     + " WHERE e.aggregate_identifier = ? ORDER BY 1",
                 Long.class,
                 Batch.streamId(batchId)))
-        .isEqualTo(java.util.stream.LongStream.range(0, 65).boxed().toList());
+        .isEqualTo(LongStream.range(0, 65).boxed().toList());
   }
 
   /**

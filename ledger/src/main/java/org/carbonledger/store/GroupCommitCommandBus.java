@@ -226,10 +226,8 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
           log.error("a command group failed outside its commands", e);
         }
         if (stop) {
-          // Anything queued behind the stop arrived before close() had set the flag.
-          List<Pending<?, ?>> rest = new ArrayList<>();
-          queue.drainTo(rest);
-          rest.forEach(this::runAlone);
+          // Nothing is queued behind the stop: close() sets the flag, which every sender checks
+          // under the same lock as it queues, before it queues the stop.
           return;
         }
       }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -183,7 +184,7 @@ class GroupCommitCommandBusTest {
    * queued behind it, so that they form one group.
    */
   private List<FutureCallback<Object, Object>> holdTheCommitterWhileSending(
-      int n, java.util.function.IntPredicate refuse) throws InterruptedException {
+      int n, IntPredicate refuse) throws InterruptedException {
     entered = new CountDownLatch(1);
     gate = new CountDownLatch(1);
     List<FutureCallback<Object, Object>> answers = new ArrayList<>();

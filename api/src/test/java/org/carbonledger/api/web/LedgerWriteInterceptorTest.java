@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.List;
+import java.util.Map;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.carbonledger.auditlog.AuditMetadata;
 import org.carbonledger.auditlog.ChainingEventStorageEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,15 +111,14 @@ class LedgerWriteInterceptorTest {
     CommandMessage<?> keyed =
         GenericCommandMessage.asCommandMessage("retire")
             .andMetaData(
-                java.util.Map.of(
-                    org.carbonledger.auditlog.AuditMetadata.IDEMPOTENCY_KEY, "key-1",
+                Map.of(
+                    AuditMetadata.IDEMPOTENCY_KEY, "key-1",
                     LedgerWriteInterceptor.CLIENT, "client-1",
                     LedgerWriteInterceptor.REQUEST_HASH, "00ff"));
-    UnitOfWork<?> group =
-        DefaultUnitOfWork.startAndGet(new org.axonframework.messaging.GenericMessage<>("group"));
+    UnitOfWork<?> group = DefaultUnitOfWork.startAndGet(new GenericMessage<>("group"));
     boolean[] appended = {false};
     when(records.latestPosition()).thenThrow(new AssertionError("asked for the highest index"));
-    org.mockito.Mockito.doAnswer(
+    doAnswer(
             call -> {
               assertThat(appended[0]).as("the events were appended before the record").isTrue();
               return null;
@@ -122,7 +126,7 @@ class LedgerWriteInterceptorTest {
         .when(records)
         .record(anyString(), anyString(), any(), any(), anyLong());
 
-    for (CommandMessage<?> command : java.util.List.of(transfer, keyed)) {
+    for (CommandMessage<?> command : List.of(transfer, keyed)) {
       DefaultUnitOfWork.startAndGet(command)
           .executeWithResult(
               () -> {
