@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures transfers through the REST API: the whole service started in its own JVM on a real port
-# with API keys on, on a durable PostgreSQL (fsync on), driven over loopback by a java.net.http load
-# generator: a closed loop of 32 connections for maximum throughput, then an open loop at a fixed
+# with API keys on, on a durable PostgreSQL (fsync on), driven over loopback by a small load
+# generator (a blocking HTTP/1.1 keep-alive socket per client, benchmarks.LoopbackHttp): a closed loop of 32 connections for maximum throughput, then an open loop at a fixed
 # rate (1,000/s) with latency counted from each request's scheduled time (p50, p99, p99.9). During
 # both it measures the sequencer's lag (a transfer's response to the first signed checkpoint that
 # covers it) and the service's RSS, heap and CPU (see

@@ -38,7 +38,8 @@ import org.carbonledger.testsupport.TestPostgres;
  * Transfers through the REST API as clients send them: the whole service started in a JVM of its
  * own ({@link ServiceProcess}) on a real port with API-key authentication on, on a durable
  * PostgreSQL (fsync on) started by this program, and driven over loopback by a load generator in
- * this JVM built on {@link HttpClient} (HTTP/1.1, keep-alive). Three measurements in one run:
+ * this JVM, {@link LoopbackHttp} (HTTP/1.1, keep-alive, a socket per client thread). Three
+ * measurements in one run:
  *
  * <ol>
  *   <li><b>HTTP throughput and latency.</b> After a warm-up that lasts until the service's JIT
@@ -99,6 +100,10 @@ public final class HttpLoadBenchmark {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private String base;
+
+  /** The load phases' client; {@link #http} does the set-up and the polling. */
+  private LoopbackHttp load;
+
   private Path memoryFile;
   private String dbUrl;
   private String dbUser;
@@ -166,6 +171,7 @@ public final class HttpLoadBenchmark {
     Path serviceLog = work.resolve("service.log");
     int port = freePort();
     base = "http://127.0.0.1:" + port;
+    load = new LoopbackHttp("127.0.0.1", port);
     String serviceOpts =
         System.getProperty("bench.service.java-opts", "").isBlank()
             ? "-Xmx1g"
@@ -234,6 +240,12 @@ public final class HttpLoadBenchmark {
 
       // The web layer's own cost: an authenticated read of one account (the API key's lookup
       // and one query of the projections), closed loop with as many connections.
+      byte[] readRequest =
+          load.request(
+              "GET",
+              "/api/v1/accounts/bench-a",
+              Map.of("Authorization", "Bearer " + holderToken),
+              null);
       Phase read =
           measured(
               service,
@@ -241,15 +253,7 @@ public final class HttpLoadBenchmark {
               "read",
               () ->
                   closedLoop(
-                      "read",
-                      Math.max(5, closedSeconds / 2),
-                      () ->
-                          HttpRequest.newBuilder(URI.create(base + "/api/v1/accounts/bench-a"))
-                              .header("Authorization", "Bearer " + holderToken)
-                              .GET()
-                              .build(),
-                      200,
-                      connections));
+                      "read", Math.max(5, closedSeconds / 2), () -> readRequest, 200, connections));
       awaitCoverage(Duration.ofSeconds(15));
       polling.set(false);
       poller.join(1_000);
@@ -489,21 +493,20 @@ public final class HttpLoadBenchmark {
 
   // --- the load ----------------------------------------------------------------------------------
 
-  private HttpRequest transfer() {
+  private byte[] transfer() {
     long n = requestNumber.getAndIncrement();
     String batch = batches.get((int) (n % batches.size()));
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/batches/" + batch + "/transfers"))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + holderToken)
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"fromAccountId\":\"bench-a\",\"toAccountId\":\"bench-b\",\"quantity\":1}"));
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + holderToken);
+    headers.put("Content-Type", "application/json");
     if (idempotency) {
-      request.header("Idempotency-Key", UUID.randomUUID().toString());
+      headers.put("Idempotency-Key", UUID.randomUUID().toString());
     }
-    return request.build();
+    return load.request(
+        "POST",
+        "/api/v1/batches/" + batch + "/transfers",
+        headers,
+        "{\"fromAccountId\":\"bench-a\",\"toAccountId\":\"bench-b\",\"quantity\":1}");
   }
 
   /** Counts the outcome of one response; remembers when a transfer committed. */
@@ -521,8 +524,8 @@ public final class HttpLoadBenchmark {
       this.expected = expected;
     }
 
-    void count(HttpResponse<String> response, Throwable failure, long now) {
-      int status = failure != null ? -1 : response.statusCode();
+    void count(LoopbackHttp.Response response, Throwable failure, long now) {
+      int status = failure != null ? -1 : response.status();
       statuses.merge(status, 1L, Long::sum);
       if (status == expected) {
         ok.incrementAndGet();
@@ -592,7 +595,7 @@ public final class HttpLoadBenchmark {
   private Phase closedLoop(
       String name,
       int seconds,
-      java.util.function.Supplier<HttpRequest> requests,
+      java.util.function.Supplier<byte[]> requests,
       int expected,
       int connections)
       throws Exception {
@@ -610,8 +613,10 @@ public final class HttpLoadBenchmark {
           pool.submit(
               () -> {
                 Latencies latencies = new Latencies();
-                while (System.nanoTime() < end) {
-                  send(requests.get(), System.nanoTime(), latencies, outcomes);
+                try (LoopbackHttp.Connection connection = load.connect()) {
+                  while (System.nanoTime() < end) {
+                    send(connection, requests.get(), System.nanoTime(), latencies, outcomes);
+                  }
                 }
                 return latencies;
               }));
@@ -665,6 +670,7 @@ public final class HttpLoadBenchmark {
           pool.submit(
               () -> {
                 Latencies latencies = new Latencies();
+                LoopbackHttp.Connection connection = load.connect();
                 long i;
                 while ((i = next.getAndIncrement()) < total) {
                   long due = start + (long) (i * interval);
@@ -678,8 +684,9 @@ public final class HttpLoadBenchmark {
                     unsent.incrementAndGet();
                     continue;
                   }
-                  send(transfer(), due, latencies, outcomes);
+                  send(connection, transfer(), due, latencies, outcomes);
                 }
+                connection.close();
                 return latencies;
               }));
     }
@@ -714,12 +721,16 @@ public final class HttpLoadBenchmark {
    * Sends one request and counts its outcome, its latency measured from {@code from}: the moment it
    * was sent in a closed loop, the moment it was due in an open one.
    */
-  private void send(HttpRequest request, long from, Latencies latencies, Outcomes outcomes)
-      throws InterruptedException {
-    HttpResponse<String> response = null;
+  private static void send(
+      LoopbackHttp.Connection connection,
+      byte[] request,
+      long from,
+      Latencies latencies,
+      Outcomes outcomes) {
+    LoopbackHttp.Response response = null;
     Throwable failure = null;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = connection.exchange(request);
     } catch (IOException e) {
       failure = e;
     }
