@@ -3,7 +3,10 @@
 # PostgreSQL (fsync on) holding a ledger of N credit movements (default 30,000, chained and signed
 # through the service's own event storage engine), whose projections processor is reset (its
 # reset handlers empty the tables) and replays every event; events/s to completion (see
-# api/src/test/java/benchmarks/ReplayBenchmark.java). Prints a table and writes
+# api/src/test/java/benchmarks/ReplayBenchmark.java). Then the sequencer's lag at a fixed 3,000
+# events/s for 20 s (-Dbench.sequencer.rate, -Dbench.sequencer.seconds; rate 0 skips it): movements
+# written the same way, one transaction every 10 ms, each event timed from its commit to the first
+# signed checkpoint covering it. Prints a table and writes
 # target/bench/parts/replay.json. Asserts nothing.
 #
 #   bench/replay.sh [movements (30000; the issue asks 100000+)]

@@ -355,6 +355,7 @@ public final class HttpLoadBenchmark {
     if (recording) {
       jcmd(service, "JFR.start", "name=" + name, "settings=profile");
     }
+    boolean statements = activity.resetStatements();
     PostgresActivity.Counters before = activity.counters();
     Cpu cpuBefore = Cpu.now();
     Phase phase = run.run();
@@ -373,6 +374,9 @@ public final class HttpLoadBenchmark {
                 phase.ok(),
                 "request",
                 database.cpuSeconds() + phase.serviceCpuSeconds()));
+    if (statements) {
+      activity.printStatements(phase.ok(), "request", 15);
+    }
     if (recording) {
       JfrSummary.print(Path.of(jfrFile), "");
     }
@@ -888,7 +892,7 @@ public final class HttpLoadBenchmark {
   }
 
   /** When a tree (checkpoint or log) holding leaf {@code leaf} was first seen, or -1. */
-  private static long firstCovering(long[][] seen, long leaf) {
+  static long firstCovering(long[][] seen, long leaf) {
     int low = 0;
     int high = seen.length - 1;
     int found = -1;

@@ -216,6 +216,71 @@ final class PostgresActivity {
     }
   }
 
+  /**
+   * Whether the server tracks statements ({@code -Dbench.pgstatements=true}, see {@code
+   * TestPostgres}); if so, forgets what it has counted so far, so that {@link #printStatements}
+   * shows one measurement.
+   */
+  boolean resetStatements() {
+    if (!Boolean.getBoolean("bench.pgstatements")) {
+      return false;
+    }
+    try (Connection connection = connect();
+        Statement sql = connection.createStatement()) {
+      sql.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      sql.execute("SELECT pg_stat_statements_reset()");
+      return true;
+    } catch (SQLException e) {
+      System.err.println("[bench] cannot read pg_stat_statements: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Prints the statements that took the most of the server's time since {@link #resetStatements},
+   * per item of work (a transfer, an event): their calls, rows and execution time. Planning is
+   * included only where the statement was planned again ({@code pg_stat_statements.track_planning}
+   * is off).
+   */
+  void printStatements(long items, String item, int top) {
+    try (Connection connection = connect();
+        Statement sql = connection.createStatement();
+        ResultSet rows =
+            sql.executeQuery(
+                "SELECT calls, rows, total_exec_time, shared_blks_hit + shared_blks_read,"
+                    + " wal_bytes, regexp_replace(query, '\\s+', ' ', 'g')"
+                    + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT "
+                    + top)) {
+      System.out.printf(
+          Locale.ROOT,
+          "  statements by execution time, per %s (%,d %ss):%n    %8s %8s %8s %8s %8s  %s%n",
+          item,
+          items,
+          item,
+          "calls",
+          "rows",
+          "µs",
+          "blocks",
+          "WAL B",
+          "statement");
+      double per = Math.max(1, items);
+      while (rows.next()) {
+        String query = rows.getString(6);
+        System.out.printf(
+            Locale.ROOT,
+            "    %8.3f %8.3f %8.1f %8.1f %8.0f  %s%n",
+            rows.getLong(1) / per,
+            rows.getLong(2) / per,
+            1000 * rows.getDouble(3) / per,
+            rows.getLong(4) / per,
+            rows.getDouble(5) / per,
+            query.length() > 110 ? query.substring(0, 110) + "..." : query);
+      }
+    } catch (SQLException e) {
+      System.err.println("[bench] cannot read pg_stat_statements: " + e.getMessage());
+    }
+  }
+
   private Connection connect() throws SQLException {
     return DriverManager.getConnection(url, user, password);
   }

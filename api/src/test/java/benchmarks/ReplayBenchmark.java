@@ -63,8 +63,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * event storage engine, in transactions of 2,000 events: the same event classes, serializer, chain
  * entries and signatures as the command path writes, chosen with the aggregate's own {@link
  * BatchHoldings}, without paying the command path's per-command cost (measured by {@code
- * bench/command-path.sh}). Both streaming processors are stopped while it is written; the sequencer
- * stays stopped during the replay, as idle as it is on a ledger that has caught up.
+ * bench/command-path.sh}). The projections are stopped while it is written; the sequencer logs it
+ * meanwhile and is stopped during the replay, as idle as it is on a ledger that has caught up.
+ *
+ * <p>Then the sequencer's lag at a fixed event rate ({@code bench.sequencer.rate}, 3,000 events/s,
+ * for {@code bench.sequencer.seconds}, 20; rate 0 skips it): movements written the same way, a
+ * transaction every 10 ms, with the projections and the sequencer running; each event's lag from
+ * its commit to the first signed checkpoint covering it ({@link #sequencerAtRate}).
  *
  * <p>Run with {@code bench/replay.sh [events]}. Prints a table and writes {@code
  * target/bench/parts/replay.json}; asserts nothing. {@code -Dbench.jfr=<file>} records the replay
@@ -81,6 +86,18 @@ public final class ReplayBenchmark {
   private static final int ACCOUNTS = Integer.getInteger("bench.replay.accounts", 16);
 
   private static final int BATCHES = 100;
+
+  /**
+   * The event rate of the sequencer's measurement ({@code bench.sequencer.rate}, 3,000/s; 0 skips
+   * it) and how long it lasts ({@code bench.sequencer.seconds}, 20).
+   */
+  private static final int SEQUENCER_RATE = Integer.getInteger("bench.sequencer.rate", 3_000);
+
+  private static final int SEQUENCER_SECONDS = Integer.getInteger("bench.sequencer.seconds", 20);
+
+  /** How often the sequencer's measurement looks at the log and the checkpoints, in ms. */
+  private static final long LOG_POLL_MILLIS = 10;
+
   private static final int CHUNK = 2_000;
 
   public static void main(String[] args) throws Exception {
@@ -129,10 +146,16 @@ public final class ReplayBenchmark {
         throw new IllegalStateException("the projections did not catch up with the set-up");
       }
       projections.shutDown();
-      sequencer.shutDown();
+      // The sequencer logs the movements as they are written (it is needed for the sequencer's
+      // measurement after the replay, and catching up later would add half a minute), and is
+      // stopped once it has: during the replay it is as idle as on a ledger that has caught up.
 
       long generateStarted = System.nanoTime();
-      generate(context.getBean(EventStorageEngine.class), eventStore, batches, accounts, movements);
+      EventStorageEngine engine = context.getBean(EventStorageEngine.class);
+      Movements generator = new Movements(eventStore, batches, accounts);
+      generate(engine, generator, movements);
+      awaitLog(sequencer, url, postgres);
+      sequencer.shutDown();
       double generateSeconds = (System.nanoTime() - generateStarted) / 1e9;
       long head = head(url, postgres);
       long events = count(url, postgres);
@@ -219,6 +242,9 @@ public final class ReplayBenchmark {
           blocks,
           blocks / (double) BATCHES);
 
+      SequencerLag sequencerLag =
+          SEQUENCER_RATE > 0 ? sequencerAtRate(sequencer, engine, generator, url, postgres) : null;
+
       FigureSheet sheet = new FigureSheet("replay");
       String how =
           "the projections processor's token reset (its reset handlers empty the tables), then"
@@ -250,6 +276,9 @@ public final class ReplayBenchmark {
           null,
           null,
           "resetTokens(): the reset handlers delete every projection row");
+      if (sequencerLag != null) {
+        sequencerLag.addTo(sheet);
+      }
       sheet.context("generateSeconds", generateSeconds);
       sheet.context("loadAverageBefore", loadBefore);
       sheet.context("loadAverageAfter", FigureSheet.loadAverage());
@@ -265,100 +294,111 @@ public final class ReplayBenchmark {
     }
   }
 
-  /** Appends {@code movements} valid movements of the batches, chained and signed. */
-  private static void generate(
-      EventStorageEngine engine,
-      EventStore eventStore,
-      List<String> batches,
-      List<String> accounts,
-      long movements) {
-    SplittableRandom random = new SplittableRandom(20_260_412L);
-    Map<String, BatchHoldings> holdings = new HashMap<>();
-    Map<String, Long> sequences = new HashMap<>();
-    String type = null;
-    for (String batchId : batches) {
-      String stream = Batch.streamId(batchId);
-      DomainEventMessage<?> last = null;
-      var events = eventStore.readEvents(stream);
-      while (events.hasNext()) {
-        last = events.next();
-        if (last.getPayload() instanceof BatchIssued issued) {
-          holdings.put(batchId, BatchHoldings.issued(issued));
+  /**
+   * Valid movements of the batches, one after the other: each drawn from the holdings the batch's
+   * events so far leave (the aggregate's own {@link BatchHoldings}), with the stream's next
+   * sequence number, as the command path would write them.
+   */
+  private static final class Movements {
+    private final SplittableRandom random = new SplittableRandom(20_260_412L);
+    private final Map<String, BatchHoldings> holdings = new HashMap<>();
+    private final Map<String, Long> sequences = new HashMap<>();
+    private final List<String> batches;
+    private final List<String> accounts;
+    private final String type;
+    private final String actor = "client:00000000000000b1";
+
+    Movements(EventStore eventStore, List<String> batches, List<String> accounts) {
+      this.batches = batches;
+      this.accounts = accounts;
+      String lastType = null;
+      for (String batchId : batches) {
+        DomainEventMessage<?> last = null;
+        var events = eventStore.readEvents(Batch.streamId(batchId));
+        while (events.hasNext()) {
+          last = events.next();
+          if (last.getPayload() instanceof BatchIssued issued) {
+            holdings.put(batchId, BatchHoldings.issued(issued));
+          }
         }
+        lastType = last.getType();
+        sequences.put(batchId, last.getSequenceNumber());
       }
-      type = last.getType();
-      sequences.put(batchId, last.getSequenceNumber());
+      this.type = lastType;
     }
-    String actor = "client:00000000000000b1";
-    List<EventMessage<?>> chunk = new ArrayList<>(CHUNK);
-    for (long n = 0; n < movements; n++) {
-      String batchId = batches.get(random.nextInt(batches.size()));
-      BatchHoldings batch = holdings.get(batchId);
-      int fromIndex = random.nextInt(accounts.size());
-      for (int tries = 0;
-          batch.tradableIn(accounts.get(fromIndex)) == 0 && tries < accounts.size();
-          tries++) {
-        fromIndex = (fromIndex + 1) % accounts.size();
-      }
-      String from = accounts.get(fromIndex);
-      long quantity = Math.min(batch.tradableIn(from), 1 + random.nextInt(20));
-      if (quantity == 0) {
-        n--;
-        continue;
-      }
-      List<SerialBlock> blocks = batch.select(from, quantity, null, "accountId");
-      String id = UUID.randomUUID().toString();
-      int kind = random.nextInt(100);
-      BatchEvent event;
-      if (kind < 80) {
-        String to = accounts.get(random.nextInt(accounts.size()));
-        if (to.equals(from)) {
-          to = accounts.get((fromIndex + 1) % accounts.size());
+
+    /** The next movement: 80% transfers, 17% retirements, 3% cancellations, of 1 to 20 credits. */
+    DomainEventMessage<?> next() {
+      while (true) {
+        String batchId = batches.get(random.nextInt(batches.size()));
+        BatchHoldings batch = holdings.get(batchId);
+        int fromIndex = random.nextInt(accounts.size());
+        for (int tries = 0;
+            batch.tradableIn(accounts.get(fromIndex)) == 0 && tries < accounts.size();
+            tries++) {
+          fromIndex = (fromIndex + 1) % accounts.size();
         }
-        event = new CreditsTransferred(batchId, "TR-" + id, from, to, quantity, blocks);
-      } else if (kind < 97) {
-        event =
-            new CreditsRetired(
-                batchId,
-                "RT-" + id,
-                from,
-                quantity,
-                blocks,
-                "Wuhan Marathon 2026",
-                "Carbon neutral marathon",
-                null,
-                RetirementPurpose.VOLUNTARY,
-                null,
-                null,
-                "CN-HB",
-                null);
-      } else {
-        event =
-            new CreditsCancelled(
-                batchId,
-                "CX-" + id,
-                from,
-                quantity,
-                blocks,
-                CancellationKind.ADMINISTRATIVE,
-                "double counted");
+        String from = accounts.get(fromIndex);
+        long quantity = Math.min(batch.tradableIn(from), 1 + random.nextInt(20));
+        if (quantity == 0) {
+          continue;
+        }
+        List<SerialBlock> blocks = batch.select(from, quantity, null, "accountId");
+        String id = UUID.randomUUID().toString();
+        int kind = random.nextInt(100);
+        BatchEvent event;
+        if (kind < 80) {
+          String to = accounts.get(random.nextInt(accounts.size()));
+          if (to.equals(from)) {
+            to = accounts.get((fromIndex + 1) % accounts.size());
+          }
+          event = new CreditsTransferred(batchId, "TR-" + id, from, to, quantity, blocks);
+        } else if (kind < 97) {
+          event =
+              new CreditsRetired(
+                  batchId,
+                  "RT-" + id,
+                  from,
+                  quantity,
+                  blocks,
+                  "Wuhan Marathon 2026",
+                  "Carbon neutral marathon",
+                  null,
+                  RetirementPurpose.VOLUNTARY,
+                  null,
+                  null,
+                  "CN-HB",
+                  null);
+        } else {
+          event =
+              new CreditsCancelled(
+                  batchId,
+                  "CX-" + id,
+                  from,
+                  quantity,
+                  blocks,
+                  CancellationKind.ADMINISTRATIVE,
+                  "double counted");
+        }
+        batch.apply(event);
+        long sequence = sequences.merge(batchId, 1L, Long::sum);
+        String correlation = UUID.randomUUID().toString();
+        return new GenericDomainEventMessage<>(
+            type,
+            Batch.streamId(batchId),
+            sequence,
+            event,
+            Map.of(
+                AuditMetadata.ACTOR, actor, "traceId", correlation, "correlationId", correlation));
       }
-      batch.apply(event);
-      long sequence = sequences.merge(batchId, 1L, Long::sum);
-      String correlation = UUID.randomUUID().toString();
-      chunk.add(
-          new GenericDomainEventMessage<>(
-              type,
-              Batch.streamId(batchId),
-              sequence,
-              event,
-              Map.of(
-                  AuditMetadata.ACTOR,
-                  actor,
-                  "traceId",
-                  correlation,
-                  "correlationId",
-                  correlation)));
+    }
+  }
+
+  /** Appends {@code count} movements, chained and signed, in transactions of {@value #CHUNK}. */
+  private static void generate(EventStorageEngine engine, Movements movements, long count) {
+    List<EventMessage<?>> chunk = new ArrayList<>(CHUNK);
+    for (long n = 0; n < count; n++) {
+      chunk.add(movements.next());
       if (chunk.size() == CHUNK) {
         engine.appendEvents(chunk);
         chunk = new ArrayList<>(CHUNK);
@@ -366,6 +406,264 @@ public final class ReplayBenchmark {
     }
     if (!chunk.isEmpty()) {
       engine.appendEvents(chunk);
+    }
+  }
+
+  /** What the sequencer did at a fixed event rate. */
+  private record SequencerLag(
+      double sequencerCpuMillisPerEvent,
+      long written,
+      double writeSeconds,
+      Latencies total,
+      Latencies toLeaf,
+      long uncovered) {
+
+    void addTo(FigureSheet sheet) {
+      String how =
+          String.format(
+              Locale.ROOT,
+              "%,d movements written straight through the chained storage engine (signed, one"
+                  + " transaction every %d ms holding what fell due), the projections running;"
+                  + " each event's lag from its transaction's commit to the first signed"
+                  + " checkpoint seen covering its leaf, polling log_checkpoint and merkle_leaf"
+                  + " every %d ms (so up to that much late); checkpoints every 1000 leaves or"
+                  + " 500 ms (service defaults)",
+              written,
+              LOG_POLL_MILLIS,
+              LOG_POLL_MILLIS);
+      sheet.add(
+          "sequencer.fixedRate.eventsPerSecond",
+          written / writeSeconds,
+          "events/s",
+          null,
+          ">= " + (int) (0.98 * SEQUENCER_RATE) + " /s",
+          "the rate the writer reached, aiming at bench.sequencer.rate ("
+              + SEQUENCER_RATE
+              + "/s; within 2% counts, since the measurement ends with the last transaction's"
+              + " commit); "
+              + how);
+      sheet.add(
+          "sequencer.fixedRate.lag.p50.ms", total.percentileMillis(50), "ms", null, null, how);
+      sheet.add(
+          "sequencer.fixedRate.lag.p99.ms",
+          total.percentileMillis(99),
+          "ms",
+          null,
+          "<= 1000 ms",
+          how);
+      sheet.add("sequencer.fixedRate.lag.max.ms", total.maxMillis(), "ms", null, null, how);
+      sheet.add(
+          "sequencer.fixedRate.lag.toLeaf.p99.ms",
+          toLeaf.percentileMillis(99),
+          "ms",
+          null,
+          null,
+          "the part of the lag until the event's leaf was seen in merkle_leaf");
+      sheet.add(
+          "sequencer.fixedRate.cpu.msPerEvent",
+          sequencerCpuMillisPerEvent,
+          "ms",
+          null,
+          null,
+          "the sequencer thread's CPU per event logged at that rate (one core's worth would log"
+              + " 1/this events per ms), besides PostgreSQL's for its statements");
+    }
+  }
+
+  /**
+   * The sequencer's lag at a fixed event rate. The sequencer, stopped for the replay, is started
+   * again; it logged the ledger while it was written. Then movements are written at {@value
+   * #SEQUENCER_RATE} events/s for {@code bench.sequencer.seconds}: every {@value #LOG_POLL_MILLIS}
+   * ms one transaction holds every movement that fell due since the last, as a busy command path
+   * would commit them. A poller notes when each size of the Merkle log and of the signed
+   * checkpoints first appears, so each event's lag runs from its commit to the first checkpoint
+   * seen covering its leaf, split where its leaf was seen.
+   *
+   * <p>Why not through HTTP: the HTTP benchmark measures the lag too, but on two cores the service
+   * commits about 1,000 transfers/s, a third of the rate the goal names. Written straight through
+   * the storage engine, the events are the same (chained, signed, projected), without the
+   * per-command cost.
+   */
+  private static SequencerLag sequencerAtRate(
+      TrackingEventProcessor sequencer,
+      EventStorageEngine engine,
+      Movements movements,
+      String url,
+      TestPostgres postgres)
+      throws Exception {
+    sequencer.start();
+    awaitLog(sequencer, url, postgres);
+    awaitCheckpoint(url, postgres, count(url, postgres), Duration.ofSeconds(30));
+    double sequencerCpuBefore = sequencerCpuSeconds();
+
+    long firstLeaf = leaves(url, postgres);
+    List<long[]> logSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<long[]> checkpointsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread poller =
+        new Thread(
+            () -> pollLog(url, postgres, polling, logSeen, checkpointsSeen), "bench-log-poller");
+    poller.start();
+
+    long total = (long) SEQUENCER_RATE * SEQUENCER_SECONDS;
+    Map<String, Long> committedAt = new HashMap<>();
+    long start = System.nanoTime() + 20_000_000L;
+    long written = 0;
+    long lastCommit = start;
+    for (long tick = 1; written < total; tick++) {
+      long due = start + tick * LOG_POLL_MILLIS * 1_000_000L;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      long dueByNow = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * SEQUENCER_RATE));
+      List<EventMessage<?>> chunk = new ArrayList<>();
+      for (; written < dueByNow; written++) {
+        chunk.add(movements.next());
+      }
+      if (chunk.isEmpty()) {
+        continue;
+      }
+      engine.appendEvents(chunk);
+      lastCommit = System.nanoTime();
+      for (EventMessage<?> event : chunk) {
+        committedAt.put(event.getIdentifier(), lastCommit);
+      }
+    }
+    double writeSeconds = (lastCommit - start) / 1e9;
+    awaitCheckpoint(url, postgres, count(url, postgres), Duration.ofSeconds(60));
+    double sequencerCpu = sequencerCpuSeconds() - sequencerCpuBefore;
+    Thread.sleep(2 * LOG_POLL_MILLIS);
+    polling.set(false);
+    poller.join(1_000);
+
+    Latencies lag = new Latencies();
+    Latencies toLeaf = new Latencies();
+    long[][] checkpoints = checkpointsSeen.toArray(new long[0][]);
+    long[][] log = logSeen.toArray(new long[0][]);
+    try (Connection connection =
+            DriverManager.getConnection(url, postgres.user(), postgres.password());
+        Statement sql = connection.createStatement();
+        ResultSet rows =
+            sql.executeQuery(
+                "SELECT event_identifier, leaf_index FROM merkle_leaf WHERE leaf_index >= "
+                    + firstLeaf)) {
+      while (rows.next()) {
+        Long committed = committedAt.get(rows.getString(1));
+        if (committed == null) {
+          continue;
+        }
+        long leaf = rows.getLong(2);
+        long covered = HttpLoadBenchmark.firstCovering(checkpoints, leaf);
+        long logged = HttpLoadBenchmark.firstCovering(log, leaf);
+        if (covered < 0 || logged < 0) {
+          continue;
+        }
+        lag.record(Math.max(0, covered - committed));
+        toLeaf.record(Math.max(0, logged - committed));
+      }
+    }
+    // Events whose leaf was not in the log at all count as not covered too.
+    long uncovered = committedAt.size() - lag.count();
+    System.out.printf(
+        Locale.ROOT,
+        "sequencer at %,d events/s: %,d events in %.2f s = %,.0f events/s; lag from commit to"
+            + " signed checkpoint p50 %.0f ms, p99 %.0f ms, max %.0f ms (to its leaf p99 %.0f"
+            + " ms)%s; the sequencer's thread %.3f ms of CPU per event%n",
+        SEQUENCER_RATE,
+        written,
+        writeSeconds,
+        written / writeSeconds,
+        lag.percentileMillis(50),
+        lag.percentileMillis(99),
+        lag.maxMillis(),
+        toLeaf.percentileMillis(99),
+        uncovered == 0 ? "" : String.format(Locale.ROOT, "; %,d not seen covered", uncovered),
+        1000 * sequencerCpu / written);
+    return new SequencerLag(
+        1000 * sequencerCpu / written, written, writeSeconds, lag, toLeaf, uncovered);
+  }
+
+  /** Notes when each size of the Merkle log and of the signed checkpoints first appears. */
+  private static void pollLog(
+      String url,
+      TestPostgres postgres,
+      java.util.concurrent.atomic.AtomicBoolean polling,
+      List<long[]> logSeen,
+      List<long[]> checkpointsSeen) {
+    try (Connection connection =
+            DriverManager.getConnection(url, postgres.user(), postgres.password());
+        Statement sql = connection.createStatement()) {
+      long lastLog = -1;
+      long lastCheckpoint = -1;
+      while (polling.get()) {
+        long leaves = single(sql, "SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf");
+        long now = System.nanoTime();
+        if (leaves > lastLog) {
+          logSeen.add(new long[] {now, leaves});
+          lastLog = leaves;
+        }
+        long signed = single(sql, "SELECT coalesce(max(tree_size), 0) FROM log_checkpoint");
+        now = System.nanoTime();
+        if (signed > lastCheckpoint) {
+          checkpointsSeen.add(new long[] {now, signed});
+          lastCheckpoint = signed;
+        }
+        Thread.sleep(LOG_POLL_MILLIS);
+      }
+    } catch (Exception e) {
+      System.err.println("[bench] the log poller stopped: " + e);
+    }
+  }
+
+  /** Waits until the sequencer has logged every event in the store. */
+  private static void awaitLog(TrackingEventProcessor sequencer, String url, TestPostgres postgres)
+      throws Exception {
+    long events = count(url, postgres);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (leaves(url, postgres) < events) {
+      if (System.nanoTime() > deadline || !sequencer.isRunning()) {
+        throw new IllegalStateException(
+            "the sequencer did not log the ledger's events within 5 minutes");
+      }
+      Thread.sleep(LOG_POLL_MILLIS);
+    }
+  }
+
+  /** CPU time of the sequencer's thread so far, in seconds. */
+  private static double sequencerCpuSeconds() {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    double seconds = 0;
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith("EventProcessor[" + MerkleSequencer.PROCESSING_GROUP)) {
+        seconds += threads.getThreadCpuTime(thread.getId()) / 1e9;
+      }
+    }
+    return seconds;
+  }
+
+  /** Waits until a signed checkpoint covers {@code size} leaves. */
+  private static void awaitCheckpoint(
+      String url, TestPostgres postgres, long size, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (single(url, postgres, "SELECT coalesce(max(tree_size), 0) FROM log_checkpoint") < size) {
+      if (System.nanoTime() > deadline) {
+        System.out.printf(
+            "[bench] no signed checkpoint covered %,d leaves within %s%n", size, timeout);
+        return;
+      }
+      Thread.sleep(LOG_POLL_MILLIS);
+    }
+  }
+
+  private static long leaves(String url, TestPostgres postgres) throws Exception {
+    return single(url, postgres, "SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf");
+  }
+
+  private static long single(Statement sql, String query) throws Exception {
+    try (ResultSet row = sql.executeQuery(query)) {
+      row.next();
+      return row.getLong(1);
     }
   }
 

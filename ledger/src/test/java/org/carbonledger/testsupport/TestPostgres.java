@@ -83,6 +83,18 @@ public final class TestPostgres {
    * as production runs, for benchmarks; stopped when the JVM exits. Not for tests, which use the
    * faster {@link #get()}.
    */
+  /**
+   * With {@code -Dbench.pgstatements=true}, a benchmark's (durable) server loads {@code
+   * pg_stat_statements} so that the benchmark can print which statements took PostgreSQL's time.
+   * Off by default: it costs a little on every statement.
+   */
+  private static String statementStatistics(boolean durable) {
+    return durable && Boolean.getBoolean("bench.pgstatements")
+        ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+            + " -c track_io_timing=on"
+        : "";
+  }
+
   public static TestPostgres startDurable() {
     return LocalServer.start(true);
   }
@@ -193,7 +205,8 @@ public final class TestPostgres {
                 + " -k "
                 + base
                 + " -c listen_addresses=127.0.0.1 -c max_connections=200"
-                + durability;
+                + durability
+                + statementStatistics(durable);
         run(
             root,
             base,
