@@ -74,7 +74,8 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
    *     one key always go to the same committer), or null for a command that must run alone on the
    *     caller's thread
    * @param maxGroup the most commands in one transaction; 1 turns grouping off
-   * @param committerCount the committer threads; two let one group run while another commits
+   * @param committerCount the committer threads: while one group waits on the database (its
+   *     statements' round trips, its commit), the others run theirs
    */
   public GroupCommitCommandBus(
       Builder builder,
