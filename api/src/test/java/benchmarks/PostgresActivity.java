@@ -238,9 +238,8 @@ final class PostgresActivity {
 
   /**
    * Prints the statements that took the most of the server's time since {@link #resetStatements},
-   * per item of work (a transfer, an event): their calls, rows and execution time. Planning is
-   * included only where the statement was planned again ({@code pg_stat_statements.track_planning}
-   * is off).
+   * per item of work (a transfer, an event): their calls, rows, execution time (planning not
+   * included), buffers touched and WAL written.
    */
   void printStatements(long items, String item, int top) {
     try (Connection connection = connect();

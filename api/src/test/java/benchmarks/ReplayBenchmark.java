@@ -565,6 +565,20 @@ public final class ReplayBenchmark {
     }
     // Events whose leaf was not in the log at all count as not covered too.
     long uncovered = committedAt.size() - lag.count();
+    // How the log grew, second by second: a stalled sequencer shows as a run of zeros.
+    StringBuilder growth = new StringBuilder();
+    long previous = firstLeaf;
+    for (long second = 1; second <= (lastCommit - start) / 1_000_000_000L + 2; second++) {
+      long at = start + second * 1_000_000_000L;
+      long size = previous;
+      for (long[] seen : log) {
+        if (seen[0] <= at) {
+          size = Math.max(size, seen[1]);
+        }
+      }
+      growth.append(' ').append(size - previous);
+      previous = size;
+    }
     System.out.printf(
         Locale.ROOT,
         "sequencer at %,d events/s: %,d events in %.2f s = %,.0f events/s; lag from commit to"
@@ -580,6 +594,7 @@ public final class ReplayBenchmark {
         toLeaf.percentileMillis(99),
         uncovered == 0 ? "" : String.format(Locale.ROOT, "; %,d not seen covered", uncovered),
         1000 * sequencerCpu / written);
+    System.out.println("  leaves logged in each second:" + growth);
     return new SequencerLag(
         1000 * sequencerCpu / written, written, writeSeconds, lag, toLeaf, uncovered);
   }

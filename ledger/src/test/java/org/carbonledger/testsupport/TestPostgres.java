@@ -83,6 +83,10 @@ public final class TestPostgres {
    * as production runs, for benchmarks; stopped when the JVM exits. Not for tests, which use the
    * faster {@link #get()}.
    */
+  public static TestPostgres startDurable() {
+    return LocalServer.start(true);
+  }
+
   /**
    * With {@code -Dbench.pgstatements=true}, a benchmark's (durable) server loads {@code
    * pg_stat_statements} so that the benchmark can print which statements took PostgreSQL's time.
@@ -93,10 +97,6 @@ public final class TestPostgres {
         ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
             + " -c track_io_timing=on"
         : "";
-  }
-
-  public static TestPostgres startDurable() {
-    return LocalServer.start(true);
   }
 
   /**
