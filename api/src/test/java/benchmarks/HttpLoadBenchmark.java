@@ -674,23 +674,23 @@ public final class HttpLoadBenchmark {
           pool.submit(
               () -> {
                 Latencies latencies = new Latencies();
-                LoopbackHttp.Connection connection = load.connect();
-                long i;
-                while ((i = next.getAndIncrement()) < total) {
-                  long due = start + (long) (i * interval);
-                  long wait;
-                  while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
+                try (LoopbackHttp.Connection connection = load.connect()) {
+                  long i;
+                  while ((i = next.getAndIncrement()) < total) {
+                    long due = start + (long) (i * interval);
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
+                    if (System.nanoTime() > stop) {
+                      // Too late to send: the service fell this far behind.
+                      latencies.record(stop - due);
+                      unsent.incrementAndGet();
+                      continue;
+                    }
+                    send(connection, transfer(), due, latencies, outcomes);
                   }
-                  if (System.nanoTime() > stop) {
-                    // Too late to send: the service fell this far behind.
-                    latencies.record(stop - due);
-                    unsent.incrementAndGet();
-                    continue;
-                  }
-                  send(connection, transfer(), due, latencies, outcomes);
                 }
-                connection.close();
                 return latencies;
               }));
     }

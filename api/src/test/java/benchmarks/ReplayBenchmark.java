@@ -95,6 +95,9 @@ public final class ReplayBenchmark {
 
   private static final int SEQUENCER_SECONDS = Integer.getInteger("bench.sequencer.seconds", 20);
 
+  /** The size of the Merkle log: leaves are numbered from 0 without gaps. */
+  private static final String LOG_SIZE = "SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf";
+
   /** How often the sequencer's measurement looks at the log and the checkpoints, in ms. */
   private static final long LOG_POLL_MILLIS = 10;
 
@@ -192,7 +195,6 @@ public final class ReplayBenchmark {
           Boolean.getBoolean("bench.pgwaits") ? activity.sampleWaits(5) : null;
       Map<String, Long> sqlBefore = SqlCounter.snapshot();
       Cpu cpuBefore = Cpu.now();
-      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       Recording recording = startRecording();
       long resetStarted = System.nanoTime();
       projections.resetTokens();
@@ -204,12 +206,8 @@ public final class ReplayBenchmark {
       }
       double replaySeconds = (System.nanoTime() - replayStarted) / 1e9;
       Cpu cpuAfter = Cpu.now();
-      double processorCpu = 0;
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
-        if (thread.getName().startsWith("EventProcessor[" + Projections.PROCESSING_GROUP)) {
-          processorCpu += threads.getThreadCpuTime(thread.getId()) / 1e9;
-        }
-      }
+      // The processor's thread was started for this replay: its whole CPU time is the replay's.
+      double processorCpu = processorCpuSeconds(Projections.PROCESSING_GROUP);
       PostgresActivity.Counters during = activity.counters().minus(before);
       if (waits != null) {
         waits.stopAndPrint("waits during the replay");
@@ -423,8 +421,7 @@ public final class ReplayBenchmark {
       long written,
       double writeSeconds,
       Latencies total,
-      Latencies toLeaf,
-      long uncovered) {
+      Latencies toLeaf) {
 
     void addTo(FigureSheet sheet) {
       String how =
@@ -502,7 +499,7 @@ public final class ReplayBenchmark {
     sequencer.start();
     awaitLog(sequencer, url, postgres);
     awaitCheckpoint(url, postgres, count(url, postgres), Duration.ofSeconds(30));
-    double sequencerCpuBefore = sequencerCpuSeconds();
+    double sequencerCpuBefore = processorCpuSeconds(MerkleSequencer.PROCESSING_GROUP);
 
     long firstLeaf = leaves(url, postgres);
     List<long[]> logSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -540,7 +537,8 @@ public final class ReplayBenchmark {
     }
     double writeSeconds = (lastCommit - start) / 1e9;
     awaitCheckpoint(url, postgres, count(url, postgres), Duration.ofSeconds(60));
-    double sequencerCpu = sequencerCpuSeconds() - sequencerCpuBefore;
+    double sequencerCpu =
+        processorCpuSeconds(MerkleSequencer.PROCESSING_GROUP) - sequencerCpuBefore;
     Thread.sleep(2 * LOG_POLL_MILLIS);
     polling.set(false);
     poller.join(1_000);
@@ -576,13 +574,13 @@ public final class ReplayBenchmark {
     // How the log grew, second by second: a stalled sequencer shows as a run of zeros.
     StringBuilder growth = new StringBuilder();
     long previous = firstLeaf;
+    int seen = 0;
     for (long second = 1; second <= (lastCommit - start) / 1_000_000_000L + 2; second++) {
       long at = start + second * 1_000_000_000L;
       long size = previous;
-      for (long[] seen : log) {
-        if (seen[0] <= at) {
-          size = Math.max(size, seen[1]);
-        }
+      // The sizes were seen in order, each larger than the last.
+      while (seen < log.length && log[seen][0] <= at) {
+        size = log[seen++][1];
       }
       growth.append(' ').append(size - previous);
       previous = size;
@@ -603,8 +601,7 @@ public final class ReplayBenchmark {
         uncovered == 0 ? "" : String.format(Locale.ROOT, "; %,d not seen covered", uncovered),
         1000 * sequencerCpu / written);
     System.out.println("  leaves logged in each second:" + growth);
-    return new SequencerLag(
-        1000 * sequencerCpu / written, written, writeSeconds, lag, toLeaf, uncovered);
+    return new SequencerLag(1000 * sequencerCpu / written, written, writeSeconds, lag, toLeaf);
   }
 
   /** Notes when each size of the Merkle log and of the signed checkpoints first appears. */
@@ -620,7 +617,7 @@ public final class ReplayBenchmark {
       long lastLog = -1;
       long lastCheckpoint = -1;
       while (polling.get()) {
-        long leaves = single(sql, "SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf");
+        long leaves = single(sql, LOG_SIZE);
         long now = System.nanoTime();
         if (leaves > lastLog) {
           logSeen.add(new long[] {now, leaves});
@@ -653,12 +650,12 @@ public final class ReplayBenchmark {
     }
   }
 
-  /** CPU time of the sequencer's thread so far, in seconds. */
-  private static double sequencerCpuSeconds() {
+  /** CPU time of a processing group's live threads so far, in seconds. */
+  private static double processorCpuSeconds(String processingGroup) {
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     double seconds = 0;
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.getName().startsWith("EventProcessor[" + MerkleSequencer.PROCESSING_GROUP)) {
+      if (thread.getName().startsWith("EventProcessor[" + processingGroup)) {
         seconds += threads.getThreadCpuTime(thread.getId()) / 1e9;
       }
     }
@@ -680,7 +677,7 @@ public final class ReplayBenchmark {
   }
 
   private static long leaves(String url, TestPostgres postgres) throws Exception {
-    return single(url, postgres, "SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaf");
+    return single(url, postgres, LOG_SIZE);
   }
 
   private static long single(Statement sql, String query) throws Exception {
@@ -721,10 +718,8 @@ public final class ReplayBenchmark {
   private static long single(String url, TestPostgres postgres, String query) throws Exception {
     try (Connection connection =
             DriverManager.getConnection(url, postgres.user(), postgres.password());
-        Statement sql = connection.createStatement();
-        ResultSet row = sql.executeQuery(query)) {
-      row.next();
-      return row.getLong(1);
+        Statement sql = connection.createStatement()) {
+      return single(sql, query);
     }
   }
 
