@@ -667,6 +667,7 @@ public final class HttpLoadBenchmark {
     long startMillis = System.currentTimeMillis();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
     long stop = start + TimeUnit.SECONDS.toNanos(seconds + DRAIN_SECONDS);
+    SlowRequests slow = new SlowRequests(start, startMillis + 10);
     ExecutorService pool = Executors.newFixedThreadPool(OPEN_LOOP_CONNECTIONS);
     List<Future<Latencies>> workers = new ArrayList<>();
     for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
@@ -689,6 +690,7 @@ public final class HttpLoadBenchmark {
                       continue;
                     }
                     send(connection, transfer(), due, latencies, outcomes);
+                    slow.note(due, System.nanoTime());
                   }
                 }
                 return latencies;
@@ -699,6 +701,7 @@ public final class HttpLoadBenchmark {
       parts.add(worker.get());
     }
     pool.shutdown();
+    slow.print(name);
     double elapsed = (System.nanoTime() - start) / 1e9;
     if (unsent.get() > 0) {
       System.out.printf(

@@ -193,6 +193,7 @@ public final class ReplayBenchmark {
       PostgresActivity.Counters before = activity.counters();
       PostgresActivity.WaitSampler waits =
           Boolean.getBoolean("bench.pgwaits") ? activity.sampleWaits(5) : null;
+      boolean statements = activity.resetStatements();
       Map<String, Long> sqlBefore = SqlCounter.snapshot();
       Cpu cpuBefore = Cpu.now();
       Recording recording = startRecording();
@@ -214,6 +215,9 @@ public final class ReplayBenchmark {
       }
       if (SqlCounter.enabled()) {
         SqlCounter.print(sqlBefore, SqlCounter.snapshot(), events, "event replayed");
+      }
+      if (statements) {
+        activity.printStatements(events, "event", 12);
       }
       stopRecording(recording);
       double rate = events / replaySeconds;

@@ -100,6 +100,24 @@ public final class TestPostgres {
   }
 
   /**
+   * With {@code -Dbench.pgoptions=log_min_duration_statement=20,log_checkpoints=on}, a benchmark's
+   * (durable) server also takes these settings, separated by commas (the benchmark scripts split
+   * their Java options at spaces): to log what it did at the moment a benchmark saw a stall. The
+   * server's log is the file {@code log} in the folder it prints at start.
+   */
+  private static String benchmarkOptions(boolean durable) {
+    String options = System.getProperty("bench.pgoptions", "").trim();
+    if (!durable || options.isEmpty()) {
+      return "";
+    }
+    StringBuilder settings = new StringBuilder();
+    for (String setting : options.split(",")) {
+      settings.append(" -c ").append(setting.trim());
+    }
+    return settings.toString();
+  }
+
+  /**
    * Creates an empty schema with a unique name and returns a JDBC URL whose connections use it as
    * their search path.
    */
@@ -206,7 +224,8 @@ public final class TestPostgres {
                 + base
                 + " -c listen_addresses=127.0.0.1 -c max_connections=200"
                 + durability
-                + statementStatistics(durable);
+                + statementStatistics(durable)
+                + benchmarkOptions(durable);
         run(
             root,
             base,

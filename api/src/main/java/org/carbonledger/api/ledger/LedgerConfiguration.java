@@ -8,6 +8,7 @@ import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.Repository;
 import org.carbonledger.accounts.AccountCheck;
 import org.carbonledger.accounts.CachedAccountCheck;
@@ -20,6 +21,7 @@ import org.carbonledger.methodologies.EventSourcedMethodologyCheck;
 import org.carbonledger.methodologies.MethodologyCheck;
 import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.store.AggregateCache;
+import org.carbonledger.store.CommandTargets;
 import org.carbonledger.store.GroupCommitCommandBus;
 import org.carbonledger.store.LastEvents;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -83,6 +85,15 @@ class LedgerConfiguration {
     bus.registerHandlerInterceptor(
         new CorrelationDataInterceptor<>(axon.correlationDataProviders()));
     return bus;
+  }
+
+  /**
+   * How every aggregate finds the instance a command is for: Axon's annotation rules, with each
+   * command class's annotated member looked up once instead of on every command.
+   */
+  @Bean
+  CommandTargetResolver commandTargetResolver() {
+    return new CommandTargets();
   }
 
   @Bean
