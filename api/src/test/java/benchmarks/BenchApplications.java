@@ -44,6 +44,13 @@ final class BenchApplications {
     if (poolSize != null) {
       arguments.add("--spring.datasource.hikari.maximum-pool-size=" + poolSize);
     }
+    if (application == ChainOverheadBenchmark.BareAxon.class
+        || application == ChainOverheadBenchmark.ChainedAxon.class) {
+      // Bare Axon is Axon as it ships: every command in a transaction of its own on the simple
+      // command bus (ADR 0012). Its component scan takes the ledger's wiring, which includes the
+      // bus that commits movements in groups, and until 2026-11-22 it did commit them in groups.
+      arguments.add("--ledger.command-group.size=1");
+    }
     return builder.run(arguments.toArray(String[]::new));
   }
 }
