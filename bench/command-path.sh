@@ -14,7 +14,9 @@
 # what PostgreSQL's backends wait on, -Dbench.countsql=true counts round trips to the database per
 # command, -Dbench.modes=service measures one configuration only, -Dbench.hot.commands=N sets the
 # hot batch's stream length (400), -Dbench.analyze=false skips analyzing the new schema after the
-# warm-up (PostgresActivity.analyze) and so measures a new database's first minute.
+# warm-up (PostgresActivity.analyze) and so measures a new database's first minute,
+# -Dbench.pgstatements=true prints each measurement's top statements per command
+# (pg_stat_statements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Compiled in the reactor and never installed: the class path names the sibling modules' target

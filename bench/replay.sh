@@ -16,7 +16,8 @@
 # Flight Recorder and prints where its time went, -Dbench.countsql=true counts the round trips to
 # the database per event, -Dbench.pgwaits=true samples what PostgreSQL's backends wait on,
 # -Dbench.replay.accounts=N moves the credits between N accounts instead of 16, which scatters
-# each batch over more holding blocks.
+# each batch over more holding blocks, -Dbench.pgstatements=true prints the replay's top statements
+# per event (pg_stat_statements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then

@@ -313,6 +313,7 @@ public final class CommandPathBenchmark {
         groupCommits == null ? null : groupCommits.statistics();
     PostgresActivity.WaitSampler waits = pgWaits ? activity.sampleWaits(5) : null;
     Map<String, Long> sqlBefore = SqlCounter.snapshot();
+    boolean statements = activity.resetStatements();
     Cpu cpuBefore = Cpu.now();
     Recording recording = null;
     if (!jfrDirectory.isBlank()) {
@@ -374,6 +375,9 @@ public final class CommandPathBenchmark {
         "  " + cpuAfter.since(cpuBefore, result.commands(), "command", during.cpuSeconds()));
     if (SqlCounter.enabled()) {
       SqlCounter.print(sqlBefore, SqlCounter.snapshot(), result.commands(), "command");
+    }
+    if (statements) {
+      activity.printStatements(result.commands(), "command", 12);
     }
     if (waits != null) {
       waits.stopAndPrint("waits of " + mode.label + " " + clients + " clients " + spread.label);

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.carbonledger.accounts.AccountCommand.FreezeAccount;
 import org.carbonledger.accounts.AccountCommand.OpenAccount;
 import org.carbonledger.accounts.HolderType;
 import org.carbonledger.credits.Batch;
@@ -238,6 +239,53 @@ class CreditLifecyclePostgresIT {
                 Long.class,
                 Batch.streamId(batchId)))
         .isEqualTo(LongStream.range(0, 65).boxed().toList());
+  }
+
+  @Test
+  void aFrozenSenderIsRefusedInsideAGroupWhileTheOthersOfItsGroupMove() throws Exception {
+    // The group reads every sender's account once, before its first command (GroupedLastEvents):
+    // the frozen account must still be seen as frozen by each of its transfers.
+    String batchId = batchHeldByA("icy", 60);
+    commands.sendAndWait(
+        new OpenAccount("icy-frozen", HolderType.ENTERPRISE, "Frozen sender", "CN-HB"));
+    commands.sendAndWait(new TransferCredits(batchId, "icy-seed", "icy-a", "icy-frozen", 20, null));
+    commands.sendAndWait(new FreezeAccount("icy-frozen", "a court order"));
+    GroupCommitCommandBus.Statistics before = groupCommits.statistics();
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<Future<String>> attempts = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      String from = i % 4 == 3 ? "icy-frozen" : "icy-a";
+      String transferId = "icy" + i;
+      attempts.add(
+          pool.submit(
+              () -> {
+                try {
+                  commands.sendAndWait(
+                      new TransferCredits(batchId, transferId, from, "icy-b", 1, null));
+                  return "moved from " + from;
+                } catch (LedgerRejection rejection) {
+                  return rejection.code().name() + " from " + from;
+                }
+              }));
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<String> attempt : attempts) {
+      outcomes.add(attempt.get());
+    }
+    pool.shutdown();
+
+    assertThat(outcomes).filteredOn("moved from icy-a"::equals).hasSize(40);
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.endsWith("icy-frozen"))
+        .containsOnly(RejectionCode.ACCOUNT_FROZEN.name() + " from icy-frozen")
+        .hasSize(16);
+    GroupCommitCommandBus.Statistics after = groupCommits.statistics();
+    assertThat(after.groupsRolledBack() - before.groupsRolledBack())
+        .as("groups met a frozen sender: %s then %s", before, after)
+        .isPositive();
+    BatchHoldings batch = SupplyCheck.of(allEvents()).batches().get(batchId);
+    assertThat(batch.tradableIn("icy-b")).isEqualTo(40);
+    assertThat(batch.tradableIn("icy-frozen")).isEqualTo(20);
   }
 
   /**

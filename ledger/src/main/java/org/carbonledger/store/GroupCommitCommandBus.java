@@ -54,6 +54,9 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
   /** How often a group is tried before what is left of it runs command by command. */
   static final int MAX_ATTEMPTS = 4;
 
+  /** The root unit of work's resource that holds its group's commands, in order. */
+  static final String GROUP_COMMANDS = GroupCommitCommandBus.class.getName() + ".group";
+
   private static final int COMMITTED_OR_ANSWERED = -1;
   private static final int BEFORE_COMMIT = -2;
 
@@ -181,6 +184,24 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
     }
   }
 
+  /**
+   * The commands of the group that the current unit of work belongs to, in the order they run, so
+   * that a participant which reads the database for each command can read for all of them at once,
+   * as the projections read ahead for a processor batch. Every command of the list runs in the
+   * current transaction, unless the group fails and is tried again (in a new transaction, with its
+   * own list).
+   *
+   * @return the group's commands, or an empty list outside a group: no unit of work, a command
+   *     running alone (in a group of one, or as any other command does)
+   */
+  public static List<CommandMessage<?>> groupOfCurrentUnitOfWork() {
+    if (!CurrentUnitOfWork.isStarted()) {
+      return List.of();
+    }
+    List<CommandMessage<?>> group = CurrentUnitOfWork.get().root().getResource(GROUP_COMMANDS);
+    return group == null ? List.of() : group;
+  }
+
   /** A command waiting for its committer, with whom to tell the outcome. */
   private record Pending<C, R>(
       CommandMessage<C> command, CommandCallback<? super C, ? super R> callback) {
@@ -294,6 +315,9 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
       int failedAt = BEFORE_COMMIT;
       try {
         root.attachTransaction(watched);
+        List<CommandMessage<?>> commands = new ArrayList<>(group.size());
+        group.forEach(pending -> commands.add(pending.command()));
+        root.resources().put(GROUP_COMMANDS, List.copyOf(commands));
         for (int i = 0; i < group.size(); i++) {
           CommandResultMessage<?>[] result = new CommandResultMessage<?>[1];
           dispatchHere(group.get(i), (command, outcome) -> result[0] = outcome);

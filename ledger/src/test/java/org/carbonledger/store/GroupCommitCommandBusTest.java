@@ -39,6 +39,7 @@ class GroupCommitCommandBusTest {
   private final List<String> stored = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
   private final Map<String, Thread> handledOn = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> groupSeenBy = new ConcurrentHashMap<>();
   private volatile CountDownLatch entered = new CountDownLatch(0);
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private GroupCommitCommandBus bus;
@@ -67,6 +68,33 @@ class GroupCommitCommandBusTest {
         .containsExactly(1, 2, 2, 2, 2, 2);
     assertThat(bus.statistics()).isEqualTo(new GroupCommitCommandBus.Statistics(1, 5, 0));
     assertThat(handledOn.get("m3")).isNotEqualTo(Thread.currentThread());
+  }
+
+  @Test
+  void eachCommandOfAGroupCanSeeTheWholeGroupAndACommandAloneSeesNone() throws Exception {
+    bus = bus(32, 2);
+    List<FutureCallback<Object, Object>> answers = holdTheCommitterWhileSending(4, i -> false);
+    for (FutureCallback<Object, Object> answer : answers) {
+      answer.get(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(groupSeenBy.get("m0")).isEmpty();
+    for (String id : List.of("m1", "m2", "m3")) {
+      assertThat(groupSeenBy.get(id)).as(id).containsExactly("m1", "m2", "m3");
+    }
+  }
+
+  @Test
+  void aGroupTriedAgainWithoutARefusedCommandSeesOnlyWhatIsLeftOfIt() throws Exception {
+    bus = bus(32, 2);
+    List<FutureCallback<Object, Object>> answers = holdTheCommitterWhileSending(4, i -> i == 2);
+    for (FutureCallback<Object, Object> answer : answers) {
+      answer.get(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(groupSeenBy.get("m1")).containsExactly("m1", "m3");
+    assertThat(groupSeenBy.get("m3")).containsExactly("m1", "m3");
+    assertThat(groupSeenBy.get("m2")).as("refused, then run alone").isEmpty();
   }
 
   @Test
@@ -233,6 +261,11 @@ class GroupCommitCommandBusTest {
   private Object handle(String id, boolean refuse) throws InterruptedException {
     handled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     handledOn.put(id, Thread.currentThread());
+    groupSeenBy.put(
+        id,
+        GroupCommitCommandBus.groupOfCurrentUnitOfWork().stream()
+            .map(command -> ((Move) command.getPayload()).id())
+            .toList());
     entered.countDown();
     gate.await(10, TimeUnit.SECONDS);
     if (refuse) {

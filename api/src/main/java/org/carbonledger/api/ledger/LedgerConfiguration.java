@@ -1,8 +1,10 @@
 package org.carbonledger.api.ledger;
 
+import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandBusSpanFactory;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.transaction.TransactionManager;
@@ -10,10 +12,13 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.Repository;
+import org.carbonledger.accounts.Account;
 import org.carbonledger.accounts.AccountCheck;
 import org.carbonledger.accounts.CachedAccountCheck;
 import org.carbonledger.credits.Batch;
 import org.carbonledger.credits.BatchCommand;
+import org.carbonledger.credits.BatchCommand.RetireCredits;
+import org.carbonledger.credits.BatchCommand.TransferCredits;
 import org.carbonledger.footprints.Footprint;
 import org.carbonledger.footprints.FootprintCoverage;
 import org.carbonledger.footprints.RepositoryFootprintCoverage;
@@ -23,6 +28,7 @@ import org.carbonledger.registry.RejectionTranslator;
 import org.carbonledger.store.AggregateCache;
 import org.carbonledger.store.CommandTargets;
 import org.carbonledger.store.GroupCommitCommandBus;
+import org.carbonledger.store.GroupedLastEvents;
 import org.carbonledger.store.LastEvents;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
@@ -54,7 +60,24 @@ class LedgerConfiguration {
       EventStore eventStore,
       DataSource dataSource,
       @Value("${ledger.account-cache-size:16384}") int size) {
-    return new CachedAccountCheck(eventStore, new LastEvents(dataSource)::identifiersOf, size);
+    return new CachedAccountCheck(
+        eventStore,
+        new GroupedLastEvents(
+            new LastEvents(dataSource)::identifiersOf, LedgerConfiguration::checkedAccountStreams),
+        size);
+  }
+
+  /** The account streams a movement's handler checks (Batch): read ahead for its whole group. */
+  private static List<String> checkedAccountStreams(CommandMessage<?> command) {
+    Object payload = command.getPayload();
+    if (payload instanceof TransferCredits transfer) {
+      return List.of(
+          Account.streamId(transfer.fromAccountId()), Account.streamId(transfer.toAccountId()));
+    }
+    if (payload instanceof RetireCredits retirement) {
+      return List.of(Account.streamId(retirement.accountId()));
+    }
+    return List.of();
   }
 
   /**
