@@ -4,6 +4,9 @@
 # api/src/test/java/benchmarks/ChainOverheadBenchmark.java). Prints figures; asserts nothing.
 #
 #   bench/chain-overhead.sh [transfers per run] [clients] [rounds]
+#
+# One unmeasured round of each configuration runs first (BENCH_JAVA_OPTS=
+# -Dbench.chain.warmup-rounds=N, 1 by default), so that the JIT has compiled the path it measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # bench/run.sh builds once for all benchmarks and sets BENCH_SKIP_BUILD.

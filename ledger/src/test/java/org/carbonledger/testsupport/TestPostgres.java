@@ -103,7 +103,7 @@ public final class TestPostgres {
    * With {@code -Dbench.pgoptions=log_min_duration_statement=20,log_checkpoints=on}, a benchmark's
    * (durable) server also takes these settings, separated by commas (the benchmark scripts split
    * their Java options at spaces): to log what it did at the moment a benchmark saw a stall. The
-   * server's log is the file {@code log} in the folder it prints at start.
+   * server's log is the file {@code server.log} in the folder it prints at start.
    */
   private static String benchmarkOptions(boolean durable) {
     String options = System.getProperty("bench.pgoptions", "").trim();
