@@ -134,6 +134,29 @@ class BulkInsertPostgresIT {
   }
 
   @Test
+  void rowsWhoseTextSpansManyChunksAreStoredWholeAndExactly() {
+    // About half a megabyte of COPY text, sent in chunks of 64 kB: every row, with its multi-byte
+    // characters
+    // and escapes, must arrive whole whatever chunk it falls in.
+    List<Object[]> rows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (long id = 50_000; id < 55_000; id++) {
+      String label = "武汉马拉松\t碳中和 \\ row " + id + "\n" + "x".repeat((int) (id % 150));
+      labels.add(label);
+      rows.add(new Object[] {id, label, id, null, null, null, null});
+    }
+
+    BulkInsert.into(jdbc, "copied", COLUMNS, rows);
+
+    assertThat(BulkInsert.text(rows).length()).isGreaterThan(5 * 64 * 1_024);
+    assertThat(
+            jdbc.queryForList(
+                "SELECT label FROM copied WHERE id >= 50000 AND id < 55000 ORDER BY id",
+                String.class))
+        .isEqualTo(labels);
+  }
+
+  @Test
   void valuesCopyHasNoTextForAreInsertedWithParameters() {
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {100L, "far future", null, null, LocalDate.of(12026, 1, 1), null, null});
