@@ -123,7 +123,10 @@ public final class BulkInsert {
       if (copied != rows.size()) {
         throw new IllegalStateException("COPY wrote " + copied + " of " + rows.size() + " rows");
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
+      // The text is written while the COPY is open: whatever stops it (an OutOfMemoryError
+      // included) must end the COPY, or the connection stays locked by it and the rollback that
+      // follows waits for it forever.
       if (copy.isActive()) {
         try {
           copy.cancelCopy();

@@ -2,10 +2,14 @@ package org.carbonledger.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Rows copied into PostgreSQL read back exactly as the same rows inserted with bound parameters,
@@ -24,11 +29,12 @@ class BulkInsertPostgresIT {
   private static final List<String> COLUMNS =
       List.of("id", "label", "amount", "small", "day", "at", "note");
 
+  private static DataSource dataSource;
   private static JdbcTemplate jdbc;
 
   @BeforeAll
   static void tables() {
-    DataSource dataSource = ProjectionHarness.migratedSchema("bulk_insert");
+    dataSource = ProjectionHarness.migratedSchema("bulk_insert");
     jdbc = new JdbcTemplate(dataSource);
     for (String table : List.of("copied", "inserted")) {
       jdbc.execute(
@@ -199,6 +205,48 @@ class BulkInsertPostgresIT {
         .isInstanceOf(DataAccessException.class);
     assertThat(jdbc.queryForObject("SELECT count(*) FROM copied WHERE id = 200", Long.class))
         .isZero();
+  }
+
+  @Test
+  void aCopyStoppedWhileItsTextIsWrittenLeavesItsConnectionUsable() throws Exception {
+    List<Object[]> rows = new ArrayList<>();
+    for (long id = 70_000; id < 73_000; id++) {
+      rows.add(new Object[] {id, "row " + id + " " + "y".repeat(100), id, null, null, null, null});
+    }
+    // Read whole twice before the COPY opens (the rows' lengths, then whether every value is
+    // copyable); fails part-way through the third reading, the COPY's, after a chunk has gone.
+    List<Object[]> failing =
+        new AbstractList<>() {
+          private int reads;
+
+          @Override
+          public Object[] get(int index) {
+            if (++reads == 2 * rows.size() + 2_500) {
+              throw new OutOfMemoryError("simulated while writing COPY text");
+            }
+            return rows.get(index);
+          }
+
+          @Override
+          public int size() {
+            return rows.size();
+          }
+        };
+    try (Connection connection = dataSource.getConnection()) {
+      JdbcTemplate one = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+
+      assertThatThrownBy(() -> BulkInsert.into(one, "copied", COLUMNS, failing))
+          .isInstanceOf(OutOfMemoryError.class);
+      // Without the COPY ended, the driver would wait for it before running this, forever.
+      assertThat(
+              assertTimeoutPreemptively(
+                  Duration.ofSeconds(10),
+                  () ->
+                      one.queryForObject(
+                          "SELECT count(*) FROM copied WHERE id >= 70000 AND id < 73000",
+                          Long.class)))
+          .isZero();
+    }
   }
 
   private static List<String> table(String name) {
