@@ -62,7 +62,9 @@ public final class CommandTargets implements CommandTargetResolver {
                   + " @TargetAggregateIdentifier annotation and that it returns a non-null value.",
               command.getPayloadType().getSimpleName()));
     }
-    return new VersionedAggregateIdentifier(identifier.toString(), asLong(version));
+    // The value itself, as Axon 4.13 passes it: getIdentifier() is its text, getIdentifierValue()
+    // the value.
+    return new VersionedAggregateIdentifier(identifier, asLong(version));
   }
 
   private static Long asLong(Object version) {

@@ -88,6 +88,7 @@ class CommandTargetsTest {
     VersionedAggregateIdentifier axon = axons.resolveTarget(command);
     VersionedAggregateIdentifier ours = cached.resolveTarget(command);
     assertThat(ours.getIdentifier()).isEqualTo(axon.getIdentifier());
+    assertThat(ours.getIdentifierValue()).isEqualTo(axon.getIdentifierValue());
     assertThat(ours.getVersion()).isEqualTo(axon.getVersion());
     // Twice: the second answer comes from what the first one remembered.
     assertThat(cached.resolveTarget(command).getIdentifier()).isEqualTo(axon.getIdentifier());
