@@ -315,9 +315,8 @@ public final class GroupCommitCommandBus extends SimpleCommandBus {
       int failedAt = BEFORE_COMMIT;
       try {
         root.attachTransaction(watched);
-        List<CommandMessage<?>> commands = new ArrayList<>(group.size());
-        group.forEach(pending -> commands.add(pending.command()));
-        root.resources().put(GROUP_COMMANDS, List.copyOf(commands));
+        root.resources()
+            .put(GROUP_COMMANDS, group.stream().<CommandMessage<?>>map(Pending::command).toList());
         for (int i = 0; i < group.size(); i++) {
           CommandResultMessage<?>[] result = new CommandResultMessage<?>[1];
           dispatchHere(group.get(i), (command, outcome) -> result[0] = outcome);

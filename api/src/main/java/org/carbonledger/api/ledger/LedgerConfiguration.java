@@ -67,7 +67,10 @@ class LedgerConfiguration {
         size);
   }
 
-  /** The account streams a movement's handler checks (Batch): read ahead for its whole group. */
+  /**
+   * The account streams a movement's handler checks (Batch), read ahead for its whole group. A
+   * stream left out here is still read when its check asks for it, one query later.
+   */
   private static List<String> checkedAccountStreams(CommandMessage<?> command) {
     Object payload = command.getPayload();
     if (payload instanceof TransferCredits transfer) {
