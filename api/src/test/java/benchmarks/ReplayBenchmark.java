@@ -181,6 +181,7 @@ public final class ReplayBenchmark {
         }
         projections.shutDown();
         double warmRate = events / ((System.nanoTime() - warmStarted) / 1e9);
+        checkRebuilt(url, postgres);
         if (coldRate == null) {
           coldRate = warmRate;
         }
@@ -237,6 +238,7 @@ public final class ReplayBenchmark {
           processorCpu,
           replaySeconds,
           1000 * processorCpu / events);
+      checkRebuilt(url, postgres);
       long blocks = single(url, postgres, "SELECT count(*) FROM holding_block");
       System.out.printf(
           Locale.ROOT,
@@ -709,6 +711,46 @@ public final class ReplayBenchmark {
     recording.stop();
     recording.close();
     JfrSummary.print(Path.of(System.getProperty("bench.jfr")), "");
+  }
+
+  /**
+   * Fails the benchmark unless the replay wrote every account movement and register entry that the
+   * stored events call for: a replay that lost rows would otherwise only look fast.
+   */
+  private static void checkRebuilt(String url, TestPostgres postgres) throws Exception {
+    long movements =
+        single(
+            url,
+            postgres,
+            "SELECT coalesce(sum(CASE payload_type WHEN '"
+                + CreditsTransferred.class.getName()
+                + "' THEN 2 WHEN '"
+                + CreditsRetired.class.getName()
+                + "' THEN 1 WHEN '"
+                + CreditsCancelled.class.getName()
+                + "' THEN 1 WHEN '"
+                + BatchIssued.class.getName()
+                + "' THEN 1 ELSE 0 END), 0) FROM domain_event_entry");
+    long retirements =
+        single(
+            url,
+            postgres,
+            "SELECT count(*) FROM domain_event_entry WHERE payload_type = '"
+                + CreditsRetired.class.getName()
+                + "'");
+    long movementRows = single(url, postgres, "SELECT count(*) FROM account_movement");
+    long registerRows = single(url, postgres, "SELECT count(*) FROM retirement_register");
+    if (movementRows != movements || registerRows != retirements) {
+      throw new IllegalStateException(
+          "the replay rebuilt "
+              + movementRows
+              + " account movements and "
+              + registerRows
+              + " register entries; the events call for "
+              + movements
+              + " and "
+              + retirements);
+    }
   }
 
   private static long head(String url, TestPostgres postgres) throws Exception {

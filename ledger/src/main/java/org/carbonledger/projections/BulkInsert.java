@@ -1,7 +1,6 @@
 package org.carbonledger.projections;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -84,7 +83,10 @@ public final class BulkInsert {
                       if (!DatabaseKind.isPostgres(connection) || !copyable(rows)) {
                         return false;
                       }
-                      copy(connection, "COPY " + table + " (" + names + ") FROM STDIN", rows);
+                      copy(
+                          connection.unwrap(PGConnection.class),
+                          "COPY " + table + " (" + names + ") FROM STDIN",
+                          rows);
                       return true;
                     });
     if (!copied) {
@@ -107,9 +109,8 @@ public final class BulkInsert {
    *
    * @param rows rows that are {@link #copyable}
    */
-  private static void copy(Connection connection, String sql, List<Object[]> rows)
-      throws SQLException {
-    CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+  static void copy(PGConnection connection, String sql, List<Object[]> rows) throws SQLException {
+    CopyIn copy = connection.getCopyAPI().copyIn(sql);
     try {
       StringBuilder chunk = new StringBuilder(COPY_CHUNK_CHARS + 1_024);
       for (Object[] row : rows) {
@@ -160,7 +161,7 @@ public final class BulkInsert {
   }
 
   /** Whether every value of the rows has COPY text that PostgreSQL stores as JDBC binds it. */
-  static boolean copyable(List<Object[]> rows) {
+  public static boolean copyable(List<Object[]> rows) {
     for (Object[] row : rows) {
       for (Object value : row) {
         if (!copyable(value)) {

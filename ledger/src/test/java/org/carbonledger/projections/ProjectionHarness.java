@@ -74,10 +74,13 @@ final class ProjectionHarness implements AutoCloseable {
   private TrackingToken fed;
 
   private ProjectionHarness(
-      DataSource dataSource, boolean tracking, List<? extends EventMessage<?>> history) {
+      DataSource dataSource,
+      boolean tracking,
+      List<? extends EventMessage<?>> history,
+      int earlyCopyRows) {
     this.dataSource = dataSource;
     this.tracking = tracking;
-    this.projections = projections(dataSource);
+    this.projections = projections(dataSource, earlyCopyRows);
     InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
     if (!history.isEmpty()) {
       storage.appendEvents(history);
@@ -138,23 +141,26 @@ final class ProjectionHarness implements AutoCloseable {
     return dataSource;
   }
 
-  /** The projections, in the order the api registers them. */
-  static List<Object> projections(DataSource dataSource) {
+  /**
+   * The projections, in the order the api registers them, the credits copying early from {@code
+   * earlyCopyRows} rows.
+   */
+  static List<Object> projections(DataSource dataSource, int earlyCopyRows) {
     return List.of(
         new AccountProjection(dataSource),
         new MethodologyProjection(dataSource),
         new ProjectProjection(dataSource),
-        new CreditsProjection(dataSource),
+        new CreditsProjection(dataSource, earlyCopyRows),
         new FootprintProjection(dataSource),
         new ProjectionProgress(dataSource));
   }
 
   static ProjectionHarness synchronous(DataSource dataSource) {
-    return new ProjectionHarness(dataSource, false, List.of());
+    return new ProjectionHarness(dataSource, false, List.of(), CreditsProjection.EARLY_COPY_ROWS);
   }
 
   static ProjectionHarness tracking(DataSource dataSource) {
-    return new ProjectionHarness(dataSource, true, List.of());
+    return new ProjectionHarness(dataSource, true, List.of(), CreditsProjection.EARLY_COPY_ROWS);
   }
 
   /**
@@ -164,7 +170,16 @@ final class ProjectionHarness implements AutoCloseable {
    */
   static ProjectionHarness trackingOver(
       DataSource dataSource, List<? extends EventMessage<?>> history) {
-    return new ProjectionHarness(dataSource, true, history);
+    return trackingOver(dataSource, history, CreditsProjection.EARLY_COPY_ROWS);
+  }
+
+  /**
+   * {@link #trackingOver(DataSource, List)}, with the credits projection copying its new account
+   * movements and register entries early from {@code earlyCopyRows} rows on.
+   */
+  static ProjectionHarness trackingOver(
+      DataSource dataSource, List<? extends EventMessage<?>> history, int earlyCopyRows) {
+    return new ProjectionHarness(dataSource, true, history, earlyCopyRows);
   }
 
   /** Sends a command and waits for its result; a rejection is thrown as it was raised. */

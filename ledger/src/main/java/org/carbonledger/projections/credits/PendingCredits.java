@@ -26,6 +26,7 @@ import org.carbonledger.credits.SerialBlocks;
 import org.carbonledger.credits.SerialNumbers;
 import org.carbonledger.credits.SupplyInvariantViolation;
 import org.carbonledger.projections.BulkInsert;
+import org.carbonledger.projections.EarlyCopy;
 import org.carbonledger.projections.ProjectionSql;
 import org.carbonledger.store.DatabaseKind;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -42,6 +43,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * more than 512 batches or blocks. The processor's unit of work already makes its events one
  * transaction, so deferring the writes to its prepare-commit step changes nothing a reader can see:
  * the rows appear together with the token, or not at all.
+ *
+ * <p>In a large processor batch (a replay), the account movements and register entries, rows that
+ * are only ever added, go earlier: 1,024 at a time, copied on a helper thread over the batch's own
+ * connection while later events are handled ({@link EarlyCopy}, ADR 0013). They still commit with
+ * the batch or not at all.
  *
  * <p>Before the first event is handled, the rows every credit event of the batch will need (its
  * batches' supply and the holdings of the accounts it names) are read in two queries (one of each
@@ -62,11 +68,28 @@ final class PendingCredits {
   private final JdbcTemplate jdbc;
   private final Map<String, Supply> batches = new LinkedHashMap<>();
   private final Map<HoldingKey, Holding> holdings = new LinkedHashMap<>();
-  private final List<Object[]> movements = new ArrayList<>();
-  private final List<Object[]> retirements = new ArrayList<>();
+  private final Appended movements = new Appended("account_movement", MOVEMENT_COLUMNS);
+  private final Appended retirements = new Appended("retirement_register", RETIREMENT_COLUMNS);
+  private final int earlyCopyRows;
+  private EarlyCopy early;
+  private boolean noEarlyCopy;
 
+  /** Changes that are all written by {@link #flush}. */
   PendingCredits(JdbcTemplate jdbc) {
+    this(jdbc, 0);
+  }
+
+  /**
+   * Changes whose new account movements and register entries are copied in slices of {@code
+   * earlyCopyRows} while later events are handled ({@link EarlyCopy}), on PostgreSQL and inside a
+   * transaction; the rest is written by {@link #flush}. The owner must call {@link #abandon} if the
+   * transaction rolls back without a flush.
+   *
+   * @param earlyCopyRows at least 1; 0 for never
+   */
+  PendingCredits(JdbcTemplate jdbc, int earlyCopyRows) {
     this.jdbc = jdbc;
+    this.earlyCopyRows = earlyCopyRows;
   }
 
   /**
@@ -164,12 +187,50 @@ final class PendingCredits {
 
   /** A row for {@code account_movement}, in {@link #MOVEMENT_COLUMNS}' order. */
   void movement(Object[] row) {
-    movements.add(row);
+    append(movements, row);
   }
 
   /** A row for {@code retirement_register}, in {@link #RETIREMENT_COLUMNS}' order. */
   void retirement(Object[] row) {
-    retirements.add(row);
+    append(retirements, row);
+  }
+
+  private void append(Appended table, Object[] row) {
+    table.waiting.add(row);
+    if (earlyCopyRows > 0 && table.waiting.size() >= earlyCopyRows && !noEarlyCopy) {
+      copyEarly(table);
+    }
+  }
+
+  /**
+   * Hands the table's waiting rows to the early copy, if the transaction has one. Rows that COPY
+   * cannot take as they are ({@link BulkInsert#copyable}) stay for the flush, which inserts them.
+   */
+  private void copyEarly(Appended table) {
+    if (early == null) {
+      early = EarlyCopy.forCurrentTransaction(jdbc);
+      if (early == null) {
+        noEarlyCopy = true;
+        return;
+      }
+    }
+    List<Object[]> slice = table.waiting;
+    table.waiting = new ArrayList<>();
+    if (BulkInsert.copyable(slice)) {
+      early.copy(table.name, table.columns, slice);
+    } else {
+      table.late.addAll(slice);
+    }
+  }
+
+  /**
+   * Waits for any early copy to stop, when the transaction rolls back without a flush: the
+   * connection must not go back to the pool while a copy still uses it.
+   */
+  void abandon() {
+    if (early != null) {
+      early.stop();
+    }
   }
 
   /**
@@ -188,6 +249,11 @@ final class PendingCredits {
    * the holdings' key with the batch, so its old row must be gone before its new one is written.
    */
   void flush() {
+    // The early copies first: if one failed, its failure is the batch's, and the statements below
+    // would only fail for it.
+    if (early != null) {
+      early.finish();
+    }
     List<Object[]> newBatches = new ArrayList<>();
     List<Object[]> changedBatches = new ArrayList<>();
     List<String> touched = new ArrayList<>();
@@ -212,8 +278,8 @@ final class PendingCredits {
     updateSupply(changedBatches);
     delete(deleted);
     BulkInsert.into(jdbc, "holding_block", HOLDING_COLUMNS, inserted);
-    BulkInsert.into(jdbc, "account_movement", MOVEMENT_COLUMNS, movements);
-    BulkInsert.into(jdbc, "retirement_register", RETIREMENT_COLUMNS, retirements);
+    movements.insertRest(jdbc);
+    retirements.insertRest(jdbc);
     checkStoredSupply(touched);
   }
 
@@ -502,6 +568,33 @@ final class PendingCredits {
 
   static final List<String> HOLDING_COLUMNS =
       List.of("batch_id", "first_serial", "last_serial", "account_id");
+
+  /** New rows of a table that the projection only ever adds to. */
+  private static final class Appended {
+    final String name;
+    final List<String> columns;
+
+    /** Rows not yet handed to an early copy. */
+    List<Object[]> waiting = new ArrayList<>();
+
+    /** Rows an early copy could not take. */
+    final List<Object[]> late = new ArrayList<>();
+
+    Appended(String name, List<String> columns) {
+      this.name = name;
+      this.columns = columns;
+    }
+
+    /** Inserts the rows no early copy wrote. */
+    void insertRest(JdbcTemplate jdbc) {
+      List<Object[]> rest = waiting;
+      if (!late.isEmpty()) {
+        rest = new ArrayList<>(late);
+        rest.addAll(waiting);
+      }
+      BulkInsert.into(jdbc, name, columns, rest);
+    }
+  }
 
   static final List<String> MOVEMENT_COLUMNS =
       List.of(

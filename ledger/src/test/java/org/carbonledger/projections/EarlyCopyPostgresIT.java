@@ -1,0 +1,188 @@
+package org.carbonledger.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Rows copied early, on a helper thread over the transaction's own connection, belong to that
+ * transaction: they commit and roll back with it, every copy sent is waited for before it ends, and
+ * a copy that fails fails the transaction.
+ */
+class EarlyCopyPostgresIT {
+
+  private static final List<String> COLUMNS = List.of("id", "label");
+
+  private static DataSource dataSource;
+  private static JdbcTemplate jdbc;
+  private static TransactionTemplate transactions;
+  private static ExecutorService helper;
+
+  /** Holds the helper thread, so that the copies sent meanwhile cannot start. */
+  private CountDownLatch gate;
+
+  @BeforeAll
+  static void table() {
+    dataSource = ProjectionHarness.migratedSchema("early_copy");
+    jdbc = new JdbcTemplate(dataSource);
+    jdbc.execute("CREATE TABLE copied (id BIGINT PRIMARY KEY, label VARCHAR NOT NULL)");
+    transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    helper = Executors.newSingleThreadExecutor();
+  }
+
+  @AfterAll
+  static void stopHelper() {
+    helper.shutdownNow();
+  }
+
+  @BeforeEach
+  void empty() {
+    jdbc.execute("TRUNCATE copied");
+  }
+
+  @Test
+  void rowsCopiedEarlyCommitWithTheTransactionBesideTheProcessorThreadsOwnStatements() {
+    transactions.executeWithoutResult(
+        status -> {
+          EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+          for (int slice = 0; slice < 20; slice++) {
+            early.copy("copied", COLUMNS, rows(slice * 100, 100));
+            // The processor thread's own statements share the connection with the copies.
+            jdbc.update("INSERT INTO copied (id, label) VALUES (?, 'own')", -1 - slice);
+          }
+          early.finish();
+          assertThat(count()).as("seen inside the transaction").isEqualTo(2_020);
+        });
+    assertThat(count()).isEqualTo(2_020);
+  }
+
+  @Test
+  void rowsCopiedEarlyRollBackWithTheTransaction() {
+    assertThatThrownBy(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+                      early.copy("copied", COLUMNS, rows(0, 500));
+                      early.finish();
+                      throw new IllegalStateException("a later event broke an invariant");
+                    }))
+        .hasMessage("a later event broke an invariant");
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void finishingWaitsForEveryCopySentEvenThoseNotStartedYet() throws Exception {
+    transactions.executeWithoutResult(
+        status -> {
+          EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+          closeTheGate();
+          early.copy("copied", COLUMNS, rows(0, 100));
+          early.copy("copied", COLUMNS, rows(100, 100));
+          openTheGateOnceWaiting(Thread.currentThread());
+          early.finish();
+        });
+    assertThat(count()).isEqualTo(200);
+  }
+
+  @Test
+  void stoppingSkipsTheCopiesNotStartedYetAndWaitsUntilNoneUsesTheConnection() throws Exception {
+    transactions.executeWithoutResult(
+        status -> {
+          EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+          closeTheGate();
+          early.copy("copied", COLUMNS, rows(0, 100));
+          early.copy("copied", COLUMNS, rows(100, 100));
+          openTheGateOnceWaiting(Thread.currentThread());
+          early.stop();
+          assertThat(count()).isZero();
+          assertThatThrownBy(() -> early.copy("copied", COLUMNS, rows(200, 1)))
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("over");
+          status.setRollbackOnly();
+        });
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void aCopyThatFailsIsThrownByFinishAsTheDatabaseRefusedIt() {
+    assertThatThrownBy(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+                      early.copy("copied", COLUMNS, rows(0, 100));
+                      early.copy("copied", COLUMNS, rows(50, 100));
+                      early.copy("copied", COLUMNS, rows(1_000, 100));
+                      early.finish();
+                    }))
+        .isInstanceOf(DuplicateKeyException.class)
+        .hasMessageContaining("copied_pkey");
+    assertThat(count()).isZero();
+    // The connection went back to its pool usable.
+    transactions.executeWithoutResult(
+        status -> jdbc.update("INSERT INTO copied (id, label) VALUES (1, 'after')"));
+    assertThat(count()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutATransactionThereIsNothingToCopyIntoEarly() {
+    assertThat(EarlyCopy.forCurrentTransaction(jdbc, helper)).isNull();
+  }
+
+  private static List<Object[]> rows(long first, int count) {
+    List<Object[]> rows = new ArrayList<>();
+    for (long id = first; id < first + count; id++) {
+      rows.add(new Object[] {id, "row\t" + id});
+    }
+    return rows;
+  }
+
+  private static long count() {
+    return jdbc.queryForObject("SELECT count(*) FROM copied", Long.class);
+  }
+
+  private void closeTheGate() {
+    gate = new CountDownLatch(1);
+    CountDownLatch closed = gate;
+    helper.execute(
+        () -> {
+          try {
+            closed.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
+  /** Opens the gate once {@code waiter} is blocked, waiting for the copies. */
+  private void openTheGateOnceWaiting(Thread waiter) {
+    CountDownLatch closed = gate;
+    Thread opener =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+              while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+              }
+              closed.countDown();
+            });
+    opener.setDaemon(true);
+    opener.start();
+  }
+}
