@@ -95,7 +95,7 @@ class LedgerConfiguration {
       org.axonframework.config.Configuration axon,
       DuplicateCommandHandlerResolver duplicates,
       @Value("${ledger.command-group.size:32}") int groupSize,
-      @Value("${ledger.command-group.committers:4}") int committers) {
+      @Value("${ledger.command-group.committers:2}") int committers) {
     GroupCommitCommandBus bus =
         new GroupCommitCommandBus(
             SimpleCommandBus.builder()
