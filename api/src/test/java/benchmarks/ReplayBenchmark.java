@@ -52,7 +52,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * processor is reset the supported way (its token reset, which runs every projection's reset
  * handler and so empties their tables) and then replays every event; measured from the processor's
  * start until {@code projection_position} reaches the last event. It first replays the same events
- * {@code bench.replay.warmups} times (1) unmeasured, since the JIT compiler otherwise takes most of
+ * {@code bench.replay.warmups} times (3) unmeasured, since the JIT compiler otherwise takes most of
  * a core through the replay (8 to 11 CPU-s of a 12 to 15 s replay of 100,000 events): the figure is
  * the rate of a rebuild whose code is compiled, as in a long rebuild of a large ledger. The first
  * replay's rate is kept as {@code replay.cold.eventsPerSecond}.
@@ -172,7 +172,7 @@ public final class ReplayBenchmark {
           events);
 
       Double coldRate = null;
-      for (int warmUp = 1; warmUp <= Integer.getInteger("bench.replay.warmups", 1); warmUp++) {
+      for (int warmUp = 1; warmUp <= Integer.getInteger("bench.replay.warmups", 3); warmUp++) {
         long warmStarted = System.nanoTime();
         projections.resetTokens();
         projections.start();
@@ -714,8 +714,8 @@ public final class ReplayBenchmark {
   }
 
   /**
-   * Fails the benchmark unless the replay wrote every account movement and register entry that the
-   * stored events call for: a replay that lost rows would otherwise only look fast.
+   * Fails the benchmark unless the replay wrote as many account movements and register entries as
+   * the stored events call for: a replay that lost rows would otherwise only look fast.
    */
   private static void checkRebuilt(String url, TestPostgres postgres) throws Exception {
     long movements =

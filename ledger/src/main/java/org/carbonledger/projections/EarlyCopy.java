@@ -4,11 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.carbonledger.store.DatabaseKind;
@@ -23,14 +23,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Copies rows of a processor batch into PostgreSQL on a helper thread while the processor thread
- * goes on handling the batch's later events: over the batch's own connection, so in its own
- * transaction.
+ * goes on handling the batch's later events. The copies use the connection of the batch's
+ * transaction, so they belong to that transaction.
  *
  * <p>Why: in a replay the projection thread handled a processor batch (about 1.2 s of CPU per
- * 100,000 events) and only then wrote its rows, and PostgreSQL inserted them (about 1.7 s) while
- * that thread waited: the two took turns, and the machine's second core was idle for 40% of the
- * replay (docs/performance.md). The account movements and the register entries, most of those
- * inserts, are rows that are only ever added; they can go while later events are handled.
+ * 100,000 events) and only then wrote its rows, and PostgreSQL's backend worked through them (about
+ * 1.7 s, reads and deletes included) while that thread waited. The two took turns, and the
+ * machine's two cores were 60% busy (docs/performance.md). The account movements and the register
+ * entries, about four fifths of the backend's time, are rows that are only ever added; they can go
+ * while later events are handled.
  *
  * <p>Why it is safe:
  *
@@ -39,8 +40,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       and its token, or roll back with them.
  *   <li>The driver lets one operation at a time use a connection: a statement the processor thread
  *       sends while a COPY is under way waits until it ends (PgJDBC locks the connection for a
- *       COPY). Each COPY is given only rows that are complete, so it never waits on the processor
- *       thread, and the two cannot wait on each other.
+ *       COPY), and a COPY that starts while a statement runs waits for that statement. Each COPY is
+ *       given only rows that are complete, and the processor thread waits for the copies ({@link
+ *       #finish}, {@link #stop}) only outside the driver, so neither can wait for the other
+ *       forever. The driver's lock is not fair: a statement may wait behind several copies.
  *   <li>The rows' order in the table carries no meaning, and nothing reads these tables within the
  *       processor batch.
  *   <li>The processor thread waits for every copy before its transaction ends: {@link #finish}
@@ -165,15 +168,26 @@ public final class EarlyCopy {
     // Every copy already sent still runs: the batch commits all of its rows or none.
     closed = true;
     awaitCopies();
+    throwIfFailed();
+  }
+
+  /**
+   * Throws the first copy's failure, if one has failed; the processor thread calls it before its
+   * own statements, which would otherwise fail only with "current transaction is aborted".
+   *
+   * @throws RuntimeException the failure, or an {@link IllegalStateException} caused by it when it
+   *     is not a {@code RuntimeException}
+   */
+  public void throwIfFailed() {
     Throwable failed = failure;
     if (failed instanceof RuntimeException runtime) {
       throw runtime;
     }
-    if (failed instanceof Error error) {
-      throw error;
-    }
     if (failed != null) {
-      throw new IllegalStateException("an early copy failed", failed);
+      // An Error from the helper thread (out of memory there, or no thread to be had) says
+      // nothing about the processor thread. Thrown as it is, it would pass Axon's unit of work,
+      // which catches exceptions only, and the batch would neither roll back nor be tried again.
+      throw new IllegalStateException("an early copy failed: " + failed, failed);
     }
   }
 
@@ -196,8 +210,9 @@ public final class EarlyCopy {
         break;
       } catch (InterruptedException e) {
         interrupted = true;
-      } catch (ExecutionException | CompletionException e) {
-        // copyNow catches its own failures; this is the executor refusing the task.
+      } catch (ExecutionException e) {
+        // copyNow records its own failures. This is one it could not record (its logging failed)
+        // or the executor failing to run it (no thread could be started).
         if (failure == null) {
           failure = e.getCause();
         }
@@ -209,7 +224,7 @@ public final class EarlyCopy {
     }
   }
 
-  private static final class Threads implements java.util.concurrent.ThreadFactory {
+  private static final class Threads implements ThreadFactory {
     private final AtomicInteger count = new AtomicInteger();
 
     @Override

@@ -46,8 +46,9 @@ public final class CreditsProjection {
 
   /**
    * From how many new rows of a table a processor batch copies them early, while its later events
-   * are handled (EarlyCopy): a replay's processor batch has some 18,000 account movements, and one
-   * that keeps up with the commands a few, which its commit writes as before.
+   * are handled (EarlyCopy): a replay's processor batch has some 18,000 account movements. One that
+   * keeps up with the commands mostly has a few, which its commit writes as before; one that
+   * catches up after a pause copies early as a replay does.
    */
   public static final int EARLY_COPY_ROWS = 1_024;
 
@@ -232,17 +233,21 @@ public final class CreditsProjection {
       return new PendingCredits(jdbc);
     }
     UnitOfWork<?> unit = CurrentUnitOfWork.get().root();
-    return unit.getOrComputeResource(
-        PENDING,
-        key -> {
-          PendingCredits pending = new PendingCredits(jdbc, earlyCopyRows);
-          pending.prefetch(unit);
-          unit.onPrepareCommit(u -> pending.flush());
-          // Registered after the unit's transaction, so run before its rollback: an early copy
-          // must stop using the connection before the connection goes back to the pool.
-          unit.onRollback(u -> pending.abandon());
-          return pending;
-        });
+    PendingCredits pending =
+        unit.getOrComputeResource(
+            PENDING,
+            key -> {
+              PendingCredits created = new PendingCredits(jdbc, earlyCopyRows);
+              created.prefetch(unit);
+              unit.onPrepareCommit(u -> created.flush());
+              // Registered after the unit's transaction, so run before its rollback: an early copy
+              // must stop using the connection before the connection goes back to the pool.
+              unit.onRollback(u -> created.abandon());
+              return created;
+            });
+    // Before this event's reads: after a failed early copy, they would only fail for it.
+    pending.throwIfEarlyCopyFailed();
+    return pending;
   }
 
   /** Writes an event's changes at once if no unit of work will. */

@@ -224,6 +224,16 @@ final class PendingCredits {
   }
 
   /**
+   * Throws the failure of an early copy, if one failed: the batch will roll back, and its failure
+   * should name the cause rather than the "current transaction is aborted" of a later statement.
+   */
+  void throwIfEarlyCopyFailed() {
+    if (early != null) {
+      early.throwIfFailed();
+    }
+  }
+
+  /**
    * Waits for any early copy to stop, when the transaction rolls back without a flush: the
    * connection must not go back to the pool while a copy still uses it.
    */
