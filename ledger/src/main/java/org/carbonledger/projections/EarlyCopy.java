@@ -51,9 +51,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       pool while a copy still uses it.
  * </ul>
  *
- * <p>A copy that fails ends the copies after it, and {@link #finish} throws its failure, so the
- * batch rolls back. Statements that the processor thread sends after such a failure fail with
- * PostgreSQL's "current transaction is aborted"; the first failure is therefore also logged.
+ * <p>A copy that fails ends the copies after it. The processor thread throws its failure before its
+ * next statements ({@link #throwIfFailed}) and at the commit ({@link #finish}), so the batch rolls
+ * back. A statement sent meanwhile, by another projection say, fails with PostgreSQL's "current
+ * transaction is aborted", which does not name the cause; the failure is therefore also logged.
  *
  * <p>One processor thread uses an instance, for one transaction.
  */
@@ -132,6 +133,7 @@ public final class EarlyCopy {
       throw new IllegalStateException("the early copies of this transaction are over");
     }
     if (rows.isEmpty() || failure != null) {
+      // After a failure the batch rolls back: its rows need not go.
       return;
     }
     String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";

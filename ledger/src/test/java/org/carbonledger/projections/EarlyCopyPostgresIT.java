@@ -114,25 +114,17 @@ class EarlyCopyPostgresIT {
   void finishingWaitsForEveryCopySentEvenThoseNotStartedYet() throws Exception {
     transactions.executeWithoutResult(
         status -> {
-          EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
-          closeTheGate();
-          early.copy("copied", COLUMNS, rows(0, 100));
-          early.copy("copied", COLUMNS, rows(100, 100));
-          openTheGateOnceWaiting(Thread.currentThread());
+          EarlyCopy early = twoCopiesHeldBackUntilThisThreadWaits();
           early.finish();
         });
     assertThat(count()).isEqualTo(200);
   }
 
   @Test
-  void stoppingSkipsTheCopiesNotStartedYetAndWaitsUntilNoneUsesTheConnection() throws Exception {
+  void stoppingSkipsTheCopiesNotStartedYet() throws Exception {
     transactions.executeWithoutResult(
         status -> {
-          EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
-          closeTheGate();
-          early.copy("copied", COLUMNS, rows(0, 100));
-          early.copy("copied", COLUMNS, rows(100, 100));
-          openTheGateOnceWaiting(Thread.currentThread());
+          EarlyCopy early = twoCopiesHeldBackUntilThisThreadWaits();
           early.stop();
           assertThat(count()).isZero();
           assertThatThrownBy(() -> early.copy("copied", COLUMNS, rows(200, 1)))
@@ -258,6 +250,19 @@ class EarlyCopyPostgresIT {
 
   private static long count() {
     return jdbc.queryForObject("SELECT count(*) FROM copied", Long.class);
+  }
+
+  /**
+   * Early copies of rows 0 to 199 in two slices, neither of which starts before the calling thread
+   * waits (for the copies, in the test).
+   */
+  private EarlyCopy twoCopiesHeldBackUntilThisThreadWaits() {
+    EarlyCopy early = EarlyCopy.forCurrentTransaction(jdbc, helper);
+    closeTheGate();
+    early.copy("copied", COLUMNS, rows(0, 100));
+    early.copy("copied", COLUMNS, rows(100, 100));
+    openTheGateOnceWaiting(Thread.currentThread());
+    return early;
   }
 
   private void closeTheGate() {
