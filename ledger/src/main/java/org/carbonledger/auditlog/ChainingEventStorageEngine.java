@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -32,6 +30,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.statements.TimestampWrite
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.carbonledger.store.DaemonThreads;
 import org.carbonledger.store.DatabaseKind;
 import org.carbonledger.store.EventTimestamps;
 import org.carbonledger.store.ReadAheadEvents;
@@ -84,7 +83,8 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   private final TransactionManager transactions;
   private final ChainWriter chain;
   private final DatabaseKind database;
-  private final ExecutorService readAhead = Executors.newCachedThreadPool(new ReadAheadThreads());
+  private final ExecutorService readAhead =
+      Executors.newCachedThreadPool(new DaemonThreads("event-read-ahead"));
 
   private ChainingEventStorageEngine(
       Builder builder,
@@ -331,18 +331,6 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
     @Override
     public long getSequenceNumber() {
       return event.getSequenceNumber();
-    }
-  }
-
-  /** Daemon threads, so that an engine nobody closes keeps no JVM alive. */
-  private static final class ReadAheadThreads implements ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "event-read-ahead-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
     }
   }
 }

@@ -8,9 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.carbonledger.store.DaemonThreads;
 import org.carbonledger.store.DatabaseKind;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -66,7 +65,8 @@ public final class EarlyCopy {
    * The helper threads, shared by every processor: daemons that end after a minute without work, so
    * nothing needs closing.
    */
-  private static final ExecutorService THREADS = Executors.newCachedThreadPool(new Threads());
+  private static final ExecutorService THREADS =
+      Executors.newCachedThreadPool(new DaemonThreads("projection-copy"));
 
   private final JdbcTemplate jdbc;
   private final PGConnection connection;
@@ -223,17 +223,6 @@ public final class EarlyCopy {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final class Threads implements ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "projection-copy-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
     }
   }
 }

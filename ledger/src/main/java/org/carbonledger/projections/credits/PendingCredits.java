@@ -73,6 +73,7 @@ final class PendingCredits {
   private final int earlyCopyRows;
   private EarlyCopy early;
   private boolean noEarlyCopy;
+  private Boolean postgres;
 
   /** Changes that are all written by {@link #flush}. */
   PendingCredits(JdbcTemplate jdbc) {
@@ -344,10 +345,16 @@ final class PendingCredits {
     }
   }
 
-  /** Whether the projection writes to PostgreSQL, which takes statements H2 lacks. */
+  /**
+   * Whether the projection writes to PostgreSQL, which takes statements H2 lacks; asked of the
+   * connection once, since a flush may need it four times.
+   */
   private boolean onPostgres() {
-    return Boolean.TRUE.equals(
-        jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres));
+    if (postgres == null) {
+      postgres =
+          Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) DatabaseKind::isPostgres));
+    }
+    return postgres;
   }
 
   /**
@@ -355,7 +362,6 @@ final class PendingCredits {
    * {@value #CHUNK}; every one must have been there.
    */
   private void delete(List<Object[]> blocks) {
-    boolean postgres = !blocks.isEmpty() && onPostgres();
     for (List<Object[]> chunk : chunks(blocks)) {
       List<Object[]> padded = padded(chunk);
       List<Object> arguments = new ArrayList<>();
@@ -368,7 +374,7 @@ final class PendingCredits {
       // into that join, makes it one index probe per block. The padding's repeated block gives
       // its address twice, and the row is deleted once.
       String sql =
-          postgres
+          onPostgres()
               ? "DELETE FROM holding_block WHERE ctid = ANY(ARRAY(SELECT h.ctid FROM (VALUES "
                   + values
                   + ") AS v (batch_id, first_serial, account_id) CROSS JOIN LATERAL (SELECT ctid"
@@ -505,7 +511,6 @@ final class PendingCredits {
   /** Reads the holdings not read yet; an account that holds nothing of a batch has no rows. */
   private void loadHoldings(Collection<HoldingKey> keys) {
     List<HoldingKey> missing = keys.stream().filter(key -> !holdings.containsKey(key)).toList();
-    boolean postgres = !missing.isEmpty() && onPostgres();
     for (List<HoldingKey> chunk : chunks(missing)) {
       List<Object> arguments = new ArrayList<>();
       for (HoldingKey key : chunk) {
@@ -524,7 +529,7 @@ final class PendingCredits {
       // flattened into such a join, is one index probe each. H2 keeps the semi-join.
       String values = placeholders(padded.size(), "(?, ?)");
       jdbc.query(
-          postgres
+          onPostgres()
               ? "SELECT h.account_id, h.batch_id, h.first_serial, h.last_serial FROM (SELECT"
                   + " DISTINCT * FROM (VALUES "
                   + values

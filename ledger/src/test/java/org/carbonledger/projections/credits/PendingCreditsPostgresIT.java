@@ -38,12 +38,7 @@ class PendingCreditsPostgresIT {
     batch.appliedAt(2);
     pending.flush();
 
-    assertThat(
-            jdbc.queryForList(
-                "SELECT account_id || ':' || first_serial || '-' || last_serial FROM holding_block"
-                    + " ORDER BY first_serial",
-                String.class))
-        .containsExactly("a1:1-10", "a2:11-25", "a3:26-30");
+    assertThat(holdings(jdbc)).containsExactly("a1:1-10", "a2:11-25", "a3:26-30");
   }
 
   @Test
@@ -59,11 +54,15 @@ class PendingCreditsPostgresIT {
     batch.appliedAt(2);
     pending.flush();
 
-    assertThat(
-            jdbc.queryForList(
-                "SELECT account_id || ':' || first_serial || '-' || last_serial FROM holding_block",
-                String.class))
-        .containsExactly("a4:1-30");
+    assertThat(holdings(jdbc)).containsExactly("a4:1-30");
+  }
+
+  /** The stored blocks as "account:first-last", in serial order. */
+  private static List<String> holdings(JdbcTemplate jdbc) {
+    return jdbc.queryForList(
+        "SELECT account_id || ':' || first_serial || '-' || last_serial FROM holding_block"
+            + " ORDER BY first_serial",
+        String.class);
   }
 
   private static CreditsTransferred transfer(
