@@ -2,6 +2,8 @@ package org.carbonledger.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -119,5 +125,41 @@ class EmbeddedDefaultIT {
             credits.holdingBlocks("h2-exchange", batch, PageRequest.first(10)).items().stream()
                 .map(HoldingBlockView::block))
         .containsExactly(new SerialBlock(11, 20), new SerialBlock(31, 100));
+  }
+
+  /**
+   * A response that fits the server's buffer goes out whole, with its length, in one write
+   * (WholeResponses): a JSON body, and a problem written by the security filters. A larger one is
+   * still sent whole, in chunks.
+   */
+  @Test
+  @Order(3)
+  void smallResponsesCarryTheirLengthAndLargeOnesStillArriveWhole() throws Exception {
+    ResponseEntity<String> info = http.getForEntity("/actuator/info", String.class);
+    assertThat(info.getStatusCode().value()).isEqualTo(200);
+    assertThat(info.getHeaders().getContentLength()).isEqualTo(bytes(info.getBody()));
+    assertThat(info.getHeaders().get(HttpHeaders.TRANSFER_ENCODING)).isNull();
+
+    ResponseEntity<String> refused =
+        http.postForEntity("/api/v1/accounts", new HttpEntity<>("{}", jsonHeaders()), String.class);
+    assertThat(refused.getStatusCode().value()).isEqualTo(401);
+    assertThat(refused.getBody()).contains("UNAUTHENTICATED");
+    assertThat(refused.getHeaders().getContentLength()).isEqualTo(bytes(refused.getBody()));
+
+    ResponseEntity<String> document = http.getForEntity("/v3/api-docs", String.class);
+    assertThat(document.getStatusCode().value()).isEqualTo(200);
+    assertThat(bytes(document.getBody())).isGreaterThan(64 * 1024);
+    assertThat(new ObjectMapper().readTree(document.getBody()).path("paths").size())
+        .isGreaterThan(10);
+  }
+
+  private static long bytes(String body) {
+    return body.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static HttpHeaders jsonHeaders() {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    return headers;
   }
 }

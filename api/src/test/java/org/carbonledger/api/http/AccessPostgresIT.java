@@ -31,6 +31,11 @@ import org.carbonledger.api.http.RegistryHttp.Scene;
 import org.carbonledger.chain.Entry;
 import org.carbonledger.chain.EntryCodec;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.access.AuthorizationManagerWebInvocationPrivilegeEvaluator.HttpServletRequestTransformer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.test.web.servlet.MvcResult;
 
 /**
@@ -78,6 +83,25 @@ class AccessPostgresIT extends HttpPostgresTest {
         """
         {"name":"Someone","role":"REGULATOR"}""");
     return writes;
+  }
+
+  @Autowired ApplicationContext context;
+
+  /**
+   * Spring Security 6.5 wraps its filter chain with a filter that looks up every request's handler
+   * for {@code MvcRequestMatcher}; {@code PathPatternMatching} switches to path patterns and takes
+   * that filter out. A version of Spring Security that wraps its chain differently keeps the
+   * filter, and this test fails so that the upgrade is noticed. The other tests here check that the
+   * patterns still let in and keep out whom they should.
+   */
+  @Test
+  void securityMatchesPathPatternsWithoutLookingUpEachRequestsHandlerFirst() {
+    Object chain = context.getBean("springSecurityFilterChain");
+    assertThat(chain).isInstanceOf(FilterChainProxy.class);
+    assertThat(chain.getClass().getName()).doesNotContain("WebMvcSecurityConfiguration");
+    assertThat(context.getBeansOfType(PathPatternRequestMatcher.Builder.class)).hasSize(1);
+    assertThat(context.getBeanNamesForType(HttpServletRequestTransformer.class))
+        .containsExactly("pathPatternRequestTransformer");
   }
 
   @Test
