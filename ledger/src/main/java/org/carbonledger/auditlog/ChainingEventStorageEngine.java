@@ -86,6 +86,13 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
   private final ExecutorService readAhead =
       Executors.newCachedThreadPool(new DaemonThreads("event-read-ahead"));
 
+  /**
+   * How many stored events a stream that is behind may read ahead of its consumer, in batches of
+   * the fetch size: one processor batch of the projections (10,000 by default), so that the next
+   * one is waiting when a processor has committed the last ({@link ReadAheadEvents}).
+   */
+  static final int READ_AHEAD_EVENTS = 10_000;
+
   private ChainingEventStorageEngine(
       Builder builder,
       ConnectionProvider connections,
@@ -137,9 +144,10 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
         after -> fetchTrackedEvents(after, batchSize());
     BiPredicate<TrackingToken, List<? extends TrackedEventData<?>>> moreWaiting =
         ReadAheadEvents.indexRangeFilled(batchSize());
+    int depth = Math.max(1, READ_AHEAD_EVENTS / batchSize());
     return mayBlock
-        ? ReadAheadEvents.toHead(trackingToken, fetch, moreWaiting, readAhead)
-        : ReadAheadEvents.stream(trackingToken, fetch, moreWaiting, readAhead);
+        ? ReadAheadEvents.toHead(trackingToken, fetch, moreWaiting, readAhead, depth)
+        : ReadAheadEvents.stream(trackingToken, fetch, moreWaiting, readAhead, depth);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.carbonledger.store;
 
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.axonframework.eventhandling.TrackingToken;
 /**
  * The stored events after a token, fetched in batches as Axon's own stream does, except that when a
  * batch shows that more events are waiting, the next one is read at once on another thread while
- * the consumer works through this one.
+ * the consumer works through this one; and the one after that, up to {@code depth} batches ahead of
+ * the consumer.
  *
  * <p>Why: a processor that is behind (a replay, or catching up after a pause) otherwise reads a
  * batch, handles it, reads the next, and so on, one after the other on its own thread; in a replay
@@ -29,6 +31,14 @@ import org.axonframework.eventhandling.TrackingToken;
  * thread's CPU, while the machine's other core was idle part of the time (docs/performance.md). A
  * processor that keeps up gets batches that show nothing more waiting, and nothing is read ahead
  * for it.
+ *
+ * <p>Why more than one batch: Axon's tracking processor takes a processor batch of up to 10,000
+ * events from the stream before it handles any, and then takes nothing until it has handled and
+ * committed them all. With one batch of 1,000 read ahead, it waited for each of the next nine reads
+ * in turn while its database connection sat idle: 8% of the projection thread's time in a replay
+ * (docs/performance.md). Reading on while the processor handles and commits lets the whole next
+ * processor batch be waiting for it. The price is memory: up to {@code depth} batches of stored
+ * events per stream that is behind.
  *
  * <p>Each read starts from the token of the last event of the batch before, exactly the query
  * Axon's stream would run a little later; reading earlier can only leave events that commit
@@ -48,11 +58,24 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
   private final Function<TrackingToken, List<? extends T>> fetch;
   private final BiPredicate<TrackingToken, List<? extends T>> moreWaiting;
   private final Executor executor;
+  private final int depth;
   private final boolean endAtHead;
   private TrackingToken after;
   private boolean atHead;
   private Iterator<? extends T> batch = Collections.emptyIterator();
-  private volatile CompletableFuture<List<? extends T>> next;
+
+  /** Guards {@link #ahead}, {@link #resumeAfter} and {@link #closed}'s effect on new reads. */
+  private final Object lock = new Object();
+
+  /** The reads under way or done and not yet taken by the consumer, in the store's order. */
+  private final ArrayDeque<CompletableFuture<List<? extends T>>> ahead = new ArrayDeque<>();
+
+  /**
+   * Where the reads ahead stopped because {@link #depth} were waiting, though more events were: the
+   * token of the last event read. The consumer starts the next read from it when it takes one.
+   */
+  private TrackingToken resumeAfter;
+
   private volatile boolean closed;
 
   private ReadAheadEvents(
@@ -60,22 +83,28 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       Function<TrackingToken, List<? extends T>> fetch,
       BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
       Executor executor,
+      int depth,
       boolean endAtHead) {
     super(Long.MAX_VALUE, NONNULL | ORDERED | DISTINCT | CONCURRENT);
+    if (depth < 1) {
+      throw new IllegalArgumentException("at least one batch is read ahead, not " + depth);
+    }
     this.after = after;
     this.fetch = fetch;
     this.moreWaiting = moreWaiting;
     this.executor = executor;
+    this.depth = depth;
     this.endAtHead = endAtHead;
   }
 
   /**
    * @param after the token to read after; null for the start of the store
    * @param fetch reads the next events after a token (null: from the start), in the store's order;
-   *     called on this stream's consumer thread or on {@code executor}, never on both at once
+   *     called on this stream's consumer thread or on {@code executor}, one call at a time
    * @param moreWaiting whether a batch, read after the given token, shows that more events may be
    *     waiting after it; if so the next batch is read ahead
    * @param executor runs the reads ahead
+   * @param depth how many batches may be read ahead of the one the consumer is in, at least 1
    * @return the events, until a read finds none, as a sequential stream whose closing abandons any
    *     read ahead
    */
@@ -83,8 +112,9 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
       BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
-      Executor executor) {
-    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, false));
+      Executor executor,
+      int depth) {
+    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, depth, false));
   }
 
   /**
@@ -100,8 +130,9 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       TrackingToken after,
       Function<TrackingToken, List<? extends T>> fetch,
       BiPredicate<TrackingToken, List<? extends T>> moreWaiting,
-      Executor executor) {
-    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, true));
+      Executor executor,
+      int depth) {
+    return open(new ReadAheadEvents<>(after, fetch, moreWaiting, executor, depth, true));
   }
 
   private static <T extends TrackedEventData<?>> Stream<T> open(ReadAheadEvents<T> events) {
@@ -143,11 +174,11 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       if (endAtHead && atHead) {
         return false;
       }
-      CompletableFuture<List<? extends T>> ahead = next;
-      next = null;
+      CompletableFuture<List<? extends T>> read = takeRead();
       List<? extends T> events;
       try {
-        events = ahead == null ? fetch.apply(after) : await(ahead);
+        // Without a read ahead none is under way either, so this thread may read.
+        events = read == null ? fetch.apply(after) : await(read);
       } catch (CancellationException e) {
         if (closed) {
           return false;
@@ -161,21 +192,75 @@ public final class ReadAheadEvents<T extends TrackedEventData<?>>
       after = events.get(events.size() - 1).trackingToken();
       batch = events.iterator();
       atHead = !moreWaiting.test(from, events);
-      if (!closed && !atHead) {
-        TrackingToken last = after;
-        next = CompletableFuture.supplyAsync(() -> fetch.apply(last), executor);
+      if (read == null && !atHead) {
+        synchronized (lock) {
+          readAheadAfter(after);
+        }
       }
     }
     action.accept(batch.next());
     return true;
   }
 
+  /**
+   * The oldest read ahead, or null if there is none; if the reads had stopped at the depth, the
+   * next one starts.
+   */
+  private CompletableFuture<List<? extends T>> takeRead() {
+    synchronized (lock) {
+      CompletableFuture<List<? extends T>> read = ahead.pollFirst();
+      if (read != null && resumeAfter != null) {
+        TrackingToken from = resumeAfter;
+        resumeAfter = null;
+        readAheadAfter(from);
+      }
+      return read;
+    }
+  }
+
+  /**
+   * Starts reading the batch after {@code from} on the executor; when it has been read and shows
+   * more waiting, the one after it, and so on while fewer than {@link #depth} wait for the
+   * consumer. Called holding {@link #lock}, with no read under way.
+   */
+  private void readAheadAfter(TrackingToken from) {
+    if (closed) {
+      return;
+    }
+    // The next read is queued before this one completes, so that a consumer that finds nothing
+    // queued knows that no read is under way and may read on its own thread.
+    ahead.addLast(
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<? extends T> events = fetch.apply(from);
+              readOn(from, events);
+              return events;
+            },
+            executor));
+  }
+
+  private void readOn(TrackingToken from, List<? extends T> events) {
+    if (events.isEmpty() || !moreWaiting.test(from, events)) {
+      return;
+    }
+    TrackingToken last = events.get(events.size() - 1).trackingToken();
+    synchronized (lock) {
+      if (ahead.size() < depth) {
+        readAheadAfter(last);
+      } else {
+        resumeAfter = last;
+      }
+    }
+  }
+
   private void close() {
     closed = true;
-    CompletableFuture<List<? extends T>> ahead = next;
-    next = null;
-    if (ahead != null) {
-      ahead.cancel(false);
+    synchronized (lock) {
+      resumeAfter = null;
+      for (CompletableFuture<List<? extends T>> read : ahead) {
+        read.cancel(false);
+      }
+      ahead.clear();
     }
   }
 

@@ -36,6 +36,47 @@ class MerkleSequencerPostgresIT {
 
   private static final String ORIGIN = "test.carbonledger.example/sequencer";
 
+  /**
+   * The sequencer's read of a batch's entries finds their leaves by probing the leaves' unique
+   * index, whatever the size of the log: as a join, PostgreSQL scanned the whole log for a batch of
+   * a thousand events (MerkleSequencer.unloggedEntriesQuery).
+   */
+  @Test
+  void aBatchOfAThousandEventsFindsItsLeavesWithoutScanningTheLog() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    String url = postgres.newMigratedSchema("sequencer_plan");
+    try (Connection connection =
+            DriverManager.getConnection(url, postgres.user(), postgres.password());
+        var sql = connection.createStatement()) {
+      sql.execute(
+          "INSERT INTO chain_entry (stream_id, sequence_number, event_identifier, entry,"
+              + " entry_hash, key_id, signature) SELECT 'batch:b' || (i % 100), i, 'event-' || i,"
+              + " '\\x00', '\\x00', 'k', '\\x00' FROM generate_series(1, 60000) i");
+      sql.execute(
+          "INSERT INTO merkle_leaf (leaf_index, event_identifier, stream_id, sequence_number,"
+              + " leaf_hash) SELECT i - 1, 'event-' || i, 'batch:b' || (i % 100), i, '\\x00'"
+              + " FROM generate_series(1, 59000) i");
+      sql.execute("ANALYZE chain_entry");
+      sql.execute("ANALYZE merkle_leaf");
+      int size = 1024;
+      StringBuilder plan = new StringBuilder();
+      try (var explain =
+          connection.prepareStatement("EXPLAIN " + MerkleSequencer.unloggedEntriesQuery(size))) {
+        for (int i = 1; i <= size; i++) {
+          explain.setString(i, "event-" + (58_000 + i));
+        }
+        try (var rows = explain.executeQuery()) {
+          while (rows.next()) {
+            plan.append(rows.getString(1)).append('\n');
+          }
+        }
+      }
+      assertThat(plan.toString())
+          .contains("Index Scan using uq_merkle_leaf_event on merkle_leaf")
+          .doesNotContain("Seq Scan on merkle_leaf");
+    }
+  }
+
   @Test
   void aSequencerTakingOverMidLogContinuesTheSameTreeAndSkipsWhatIsLogged() throws Exception {
     TestPostgres postgres = TestPostgres.get();

@@ -44,7 +44,7 @@ class ReadAheadEventsTest {
     Store store = new Store(10);
 
     try (Stream<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(new GlobalSequenceTrackingToken(2), store, FULL, executor)) {
+        ReadAheadEvents.stream(new GlobalSequenceTrackingToken(2), store, FULL, executor, 1)) {
       assertThat(events.map(ReadAheadEventsTest::position))
           .containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
@@ -54,7 +54,7 @@ class ReadAheadEventsTest {
   void theBatchAfterAFullOneIsReadOnAnotherThreadBeforeItIsAskedFor() throws Exception {
     Store store = new Store(10);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor, 1).iterator();
 
     assertThat(position(events.next())).isEqualTo(1);
     store.awaitReads(2);
@@ -63,10 +63,76 @@ class ReadAheadEventsTest {
   }
 
   @Test
+  void readsGoOnUntilTheDepthIsWaitingAndResumeAsTheConsumerTakesABatch() throws Exception {
+    Store store = new Store(30);
+    Iterator<TrackedEventData<?>> events =
+        ReadAheadEvents.stream(null, store, FULL, executor, 3).iterator();
+
+    assertThat(position(events.next())).isEqualTo(1);
+    store.awaitReads(4);
+    Thread.sleep(50);
+    assertThat(store.reads)
+        .as("three batches wait beyond the consumer's, and no more is read")
+        .containsExactly(
+            new Read(0, true), new Read(3, false), new Read(6, false), new Read(9, false));
+
+    for (long expected = 2; expected <= 4; expected++) {
+      assertThat(position(events.next())).isEqualTo(expected);
+    }
+    store.awaitReads(5);
+    assertThat(store.reads).hasSize(5).last().isEqualTo(new Read(12, false));
+  }
+
+  @Test
+  void everyEventArrivesOnceAndInOrderWhateverTheDepth() {
+    for (int depth : new int[] {1, 2, 5, 40}) {
+      Store store = new Store(100);
+      try (Stream<TrackedEventData<?>> events =
+          ReadAheadEvents.stream(null, store, FULL, executor, depth)) {
+        assertThat(events.map(ReadAheadEventsTest::position))
+            .as("depth %d", depth)
+            .containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+      }
+    }
+  }
+
+  @Test
+  void aFailedReadStopsTheReadsAheadAndFailsTheConsumerAfterTheBatchesBeforeIt() throws Exception {
+    Store store = new Store(30);
+    store.failFrom = 9;
+    store.failure = new IllegalStateException("the database went away");
+    var events = ReadAheadEvents.stream(null, store, FULL, executor, 5).spliterator();
+    List<Long> read = new ArrayList<>();
+    events.tryAdvance(event -> read.add(position(event)));
+    store.awaitReads(4);
+    Thread.sleep(50);
+    assertThat(store.reads).extracting(Read::after).containsExactly(0L, 3L, 6L, 9L);
+
+    for (int i = 0; i < 8; i++) {
+      events.tryAdvance(event -> read.add(position(event)));
+    }
+    assertThat(read).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThatThrownBy(() -> events.tryAdvance(event -> read.add(position(event))))
+        .isSameAs(store.failure);
+
+    store.failFrom = Long.MAX_VALUE;
+    events.forEachRemaining(event -> read.add(position(event)));
+    assertThat(read)
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+  }
+
+  @Test
+  void aDepthBelowOneIsRefused() {
+    assertThatThrownBy(() -> ReadAheadEvents.stream(null, new Store(1), FULL, executor, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void nothingIsReadAheadOfABatchThatWasNotFull() throws Exception {
     Store store = new Store(2);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor, 1).iterator();
 
     events.next();
     events.next();
@@ -80,7 +146,7 @@ class ReadAheadEventsTest {
   void eventsStoredAfterTheEndWasReachedAreFoundByTheNextRead() {
     Store store = new Store(3);
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor, 1).iterator();
     for (int i = 0; i < 3; i++) {
       events.next();
     }
@@ -97,7 +163,8 @@ class ReadAheadEventsTest {
   void aStreamToTheHeadEndsAfterTheFirstBatchThatShowsNothingMoreWaiting() {
     Store store = new Store(8);
 
-    try (Stream<TrackedEventData<?>> events = ReadAheadEvents.toHead(null, store, FULL, executor)) {
+    try (Stream<TrackedEventData<?>> events =
+        ReadAheadEvents.toHead(null, store, FULL, executor, 1)) {
       assertThat(events.map(ReadAheadEventsTest::position))
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
     }
@@ -110,7 +177,8 @@ class ReadAheadEventsTest {
   void aStreamToTheHeadOfAStoreThatEndsOnAFullBatchEndsAtTheEmptyReadAfterIt() {
     Store store = new Store(6);
 
-    try (Stream<TrackedEventData<?>> events = ReadAheadEvents.toHead(null, store, FULL, executor)) {
+    try (Stream<TrackedEventData<?>> events =
+        ReadAheadEvents.toHead(null, store, FULL, executor, 1)) {
       assertThat(events.map(ReadAheadEventsTest::position)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     }
     assertThat(store.reads).extracting(Read::after).containsExactly(0L, 3L, 6L);
@@ -133,14 +201,14 @@ class ReadAheadEventsTest {
 
     List<TrackedEventData<?>> first;
     try (Stream<TrackedEventData<?>> events =
-        ReadAheadEvents.toHead(null, store, filled, executor)) {
+        ReadAheadEvents.toHead(null, store, filled, executor, 1)) {
       first = events.toList();
     }
     committed.add(5L);
     List<TrackedEventData<?>> second;
     try (Stream<TrackedEventData<?>> events =
         ReadAheadEvents.toHead(
-            first.get(first.size() - 1).trackingToken(), store, filled, executor)) {
+            first.get(first.size() - 1).trackingToken(), store, filled, executor, 1)) {
       second = events.toList();
     }
 
@@ -155,7 +223,7 @@ class ReadAheadEventsTest {
     store.failFrom = 3;
     store.failure = failure;
     Iterator<TrackedEventData<?>> events =
-        ReadAheadEvents.stream(null, store, FULL, executor).iterator();
+        ReadAheadEvents.stream(null, store, FULL, executor, 1).iterator();
 
     List<Long> read = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -171,7 +239,7 @@ class ReadAheadEventsTest {
     Store store = new Store(10);
     store.failFrom = 3;
     store.failure = new IllegalStateException("the database went away");
-    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor);
+    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor, 1);
     var events = stream.spliterator();
     List<Long> read = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -192,7 +260,7 @@ class ReadAheadEventsTest {
     CountDownLatch release = new CountDownLatch(1);
     store.blockFrom = 3;
     store.release = release;
-    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor);
+    Stream<TrackedEventData<?>> stream = ReadAheadEvents.stream(null, store, FULL, executor, 1);
     Iterator<TrackedEventData<?>> events = stream.iterator();
     events.next();
     store.awaitReads(2);
