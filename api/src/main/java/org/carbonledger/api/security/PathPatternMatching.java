@@ -36,13 +36,13 @@ class PathPatternMatching {
   private static final Logger log = LoggerFactory.getLogger(PathPatternMatching.class);
 
   /** The name under which Spring Security and Boot's filter registration find the chain. */
-  static final String FILTER_CHAIN = "springSecurityFilterChain";
+  private static final String FILTER_CHAIN = "springSecurityFilterChain";
 
   private static final String SECURITY_MVC =
       "org.springframework.security.config.annotation.web.configuration.WebMvcSecurityConfiguration";
 
   /** The wrapper of the filter chain and the handler lookup filter (Spring Security 6.5). */
-  static final String WRAPPER = SECURITY_MVC + "$CompositeFilterChainProxy";
+  private static final String WRAPPER = SECURITY_MVC + "$CompositeFilterChainProxy";
 
   private static final String LOOKUP_FILTER =
       SECURITY_MVC + "$HandlerMappingIntrospectorCacheFilterFactoryBean";
@@ -76,7 +76,7 @@ class PathPatternMatching {
     return beanFactory -> unwrap(beanFactory);
   }
 
-  static void unwrap(ConfigurableListableBeanFactory beanFactory) {
+  private static void unwrap(ConfigurableListableBeanFactory beanFactory) {
     if (!(beanFactory instanceof BeanDefinitionRegistry registry)
         || !registry.containsBeanDefinition(FILTER_CHAIN)) {
       return;
