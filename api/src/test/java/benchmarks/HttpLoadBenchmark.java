@@ -579,12 +579,8 @@ public final class HttpLoadBenchmark {
     double jitShare = first.serviceJitSeconds() / first.seconds();
     while (jitShare >= 0.1 && seconds < most) {
       int slice = Math.min(10, most - seconds);
-      Phase more = closedLoop("warmup", slice, this::transfer, 201, warmConnections);
       seconds += slice;
-      jitShare = more.serviceJitSeconds() / more.seconds();
-      System.out.printf(
-          "warmup    %3d s: %,6.0f /s, the service's JIT compiler threads used %.2f of a core%n",
-          seconds, more.perSecond(), jitShare);
+      jitShare = warmUpSlice(slice, warmConnections, seconds);
     }
     // Then at the measured concurrency: larger command groups and processor batches take other
     // paths through the code, and C2 compiled them during the measurement, 8% of the service's CPU
@@ -592,16 +588,26 @@ public final class HttpLoadBenchmark {
     int slices = 0;
     do {
       int slice = slices++ == 0 ? 10 : Math.min(10, most - seconds);
-      Phase more = closedLoop("warmup", slice, this::transfer, 201, connections);
       seconds += slice;
-      jitShare = more.serviceJitSeconds() / more.seconds();
-      System.out.printf(
-          "warmup    %3d s: %,6.0f /s with %d connections, the service's JIT compiler threads used"
-              + " %.2f of a core%n",
-          seconds, more.perSecond(), connections, jitShare);
+      jitShare = warmUpSlice(slice, connections, seconds);
     } while (jitShare >= 0.05 && seconds < most);
     warmUpSeconds = seconds;
     warmUpJitShare = jitShare;
+  }
+
+  /**
+   * One slice of the warm-up's closed loop, printed with the warm-up's length so far.
+   *
+   * @return the share of a core the service's JIT compiler threads used during the slice
+   */
+  private double warmUpSlice(int seconds, int sliceConnections, int sinceStart) throws Exception {
+    Phase slice = closedLoop("warmup", seconds, this::transfer, 201, sliceConnections);
+    double jitShare = slice.serviceJitSeconds() / slice.seconds();
+    System.out.printf(
+        "warmup    %3d s: %,6.0f /s with %d connections, the service's JIT compiler threads used"
+            + " %.2f of a core%n",
+        sinceStart, slice.perSecond(), sliceConnections, jitShare);
+    return jitShare;
   }
 
   private int warmUpSeconds;

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
@@ -91,8 +92,7 @@ class ReadAheadEventsTest {
           ReadAheadEvents.stream(null, store, FULL, executor, depth)) {
         assertThat(events.map(ReadAheadEventsTest::position))
             .as("depth %d", depth)
-            .containsExactlyElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+            .containsExactlyElementsOf(positions(1, 100));
       }
     }
   }
@@ -118,8 +118,7 @@ class ReadAheadEventsTest {
 
     store.failFrom = Long.MAX_VALUE;
     events.forEachRemaining(event -> read.add(position(event)));
-    assertThat(read)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+    assertThat(read).containsExactlyElementsOf(positions(1, 30));
   }
 
   @Test
@@ -315,6 +314,10 @@ class ReadAheadEventsTest {
 
   private static long index(TrackedEventData<?> event) {
     return ((GapAwareTrackingToken) event.trackingToken()).getIndex();
+  }
+
+  private static List<Long> positions(long first, long last) {
+    return LongStream.rangeClosed(first, last).boxed().toList();
   }
 
   private static long position(TrackedEventData<?> event) {
