@@ -53,7 +53,7 @@ record Cpu(
     double ours = (jvm + serverCpuSeconds) / (wall * cores);
     return String.format(
         Locale.ROOT,
-        "JVM CPU %.2f ms per %s (%.2f cores; JIT compiler threads %.1f CPU-s of %.1f s); machine %.0f%%"
+        "JVM CPU %.3f ms per %s (%.2f cores; JIT compiler threads %.1f CPU-s of %.1f s); machine %.0f%%"
             + " busy, of which this benchmark (its JVMs and PostgreSQL) %.0f%% and others %.0f%%",
         items == 0 ? 0.0 : 1000 * jvm / items,
         item,

@@ -41,7 +41,7 @@ final class PostgresActivity {
       return String.format(
           Locale.ROOT,
           "%,d commits, %,d WAL flushes (%.1f commits each, %.2f ms each), %.1f kB WAL per %s,"
-              + " server CPU %.2f ms per %s",
+              + " server CPU %.3f ms per %s",
           commits,
           walSyncs,
           walSyncs == 0 ? 0.0 : (double) commits / walSyncs,

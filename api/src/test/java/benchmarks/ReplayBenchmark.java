@@ -52,10 +52,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * processor is reset the supported way (its token reset, which runs every projection's reset
  * handler and so empties their tables) and then replays every event; measured from the processor's
  * start until {@code projection_position} reaches the last event. It first replays the same events
- * {@code bench.replay.warmups} times (3) unmeasured, since the JIT compiler otherwise takes most of
- * a core through the replay (8 to 11 CPU-s of a 12 to 15 s replay of 100,000 events): the figure is
- * the rate of a rebuild whose code is compiled, as in a long rebuild of a large ledger. The first
- * replay's rate is kept as {@code replay.cold.eventsPerSecond}.
+ * unmeasured, at least {@code bench.replay.warmups} times (3) and until the JIT compiler uses less
+ * than a twentieth of a core through one (at most {@code bench.replay.max-warmups}, 8), since the
+ * compiler otherwise takes most of a core through the replay (8 to 11 CPU-s of a 12 to 15 s replay
+ * of 100,000 events, and after three replays still a fifth to a third of a core): the figure is the
+ * rate of a rebuild whose code is compiled, as in a long rebuild of a large ledger. The first
+ * replay's rate is kept as {@code replay.cold.eventsPerSecond}. Before the measured replay a {@code
+ * CHECKPOINT} lets PostgreSQL reuse its WAL segments, as a database that has run a while does.
  *
  * <p>The ledger: accounts, a project and 100 batches set up through the command gateway, then the
  * movements (80% transfers, 17% retirements, 3% cancellations, of 1 to 20 credits, between 16
@@ -102,6 +105,19 @@ public final class ReplayBenchmark {
   private static final long LOG_POLL_MILLIS = 10;
 
   private static final int CHUNK = 2_000;
+
+  /**
+   * Unmeasured replays before the measured one: at least {@code bench.replay.warmups} (3), and
+   * more, up to {@code bench.replay.max-warmups} (8), until the JIT compiler's threads use less
+   * than {@link #IDLE_COMPILER} of a core through a replay.
+   */
+  private static final int MIN_WARM_UPS = Integer.getInteger("bench.replay.warmups", 3);
+
+  private static final int MAX_WARM_UPS =
+      Math.max(MIN_WARM_UPS, Integer.getInteger("bench.replay.max-warmups", 8));
+
+  /** The compiler's share of a core below which the replay's code counts as compiled. */
+  private static final double IDLE_COMPILER = 0.05;
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 30_000;
@@ -172,23 +188,43 @@ public final class ReplayBenchmark {
           events);
 
       Double coldRate = null;
-      for (int warmUp = 1; warmUp <= Integer.getInteger("bench.replay.warmups", 3); warmUp++) {
-        long warmStarted = System.nanoTime();
+      int warmUps = 0;
+      double compilerShare = 1;
+      while (warmUps < MIN_WARM_UPS || (compilerShare >= IDLE_COMPILER && warmUps < MAX_WARM_UPS)) {
+        warmUps++;
         projections.resetTokens();
+        long compilerBefore = CompilerCpu.millis();
+        long warmStarted = System.nanoTime();
         projections.start();
         while (progress.position() < head) {
           Thread.sleep(25);
         }
+        double warmSeconds = (System.nanoTime() - warmStarted) / 1e9;
+        compilerShare = (CompilerCpu.millis() - compilerBefore) / 1e3 / warmSeconds;
         projections.shutDown();
-        double warmRate = events / ((System.nanoTime() - warmStarted) / 1e9);
+        double warmRate = events / warmSeconds;
         checkRebuilt(url, postgres);
         if (coldRate == null) {
           coldRate = warmRate;
         }
         System.out.printf(
-            Locale.ROOT, "[bench] warm-up replay %d: %,.0f events/s%n", warmUp, warmRate);
+            Locale.ROOT,
+            "[bench] warm-up replay %d: %,.0f events/s, the JIT compiler %.2f of a core%n",
+            warmUps,
+            warmRate,
+            compilerShare);
       }
 
+      // A registry that has run for a while reuses its old WAL segments once a checkpoint has
+      // passed them. This cluster is minutes old and has not checkpointed yet, so without one the
+      // replay's backend would itself create and zero-fill a 16 MB segment for every 16 MB of WAL
+      // it writes (IO:WALInitWrite and IO:WALInitSync, a tenth of its time): a cost of a new
+      // database, not of the replay.
+      try (Connection connection =
+              DriverManager.getConnection(url, postgres.user(), postgres.password());
+          Statement sql = connection.createStatement()) {
+        sql.execute("CHECKPOINT");
+      }
       PostgresActivity activity = new PostgresActivity(url, postgres.user(), postgres.password());
       activity.enableWalTiming();
       PostgresActivity.Counters before = activity.counters();
@@ -233,7 +269,7 @@ public final class ReplayBenchmark {
       System.out.println("  " + cpuAfter.since(cpuBefore, events, "event", during.cpuSeconds()));
       System.out.printf(
           Locale.ROOT,
-          "  the projections thread ran on a CPU %.1f s of the replay's %.1f s (%.2f ms per event);"
+          "  the projections thread ran on a CPU %.1f s of the replay's %.1f s (%.3f ms per event);"
               + " the rest it waited, on PostgreSQL or for a core%n",
           processorCpu,
           replaySeconds,
@@ -261,8 +297,10 @@ public final class ReplayBenchmark {
       String how =
           "the projections processor's token reset (its reset handlers empty the tables), then"
               + " replay of every event to projection_position = head; whole service, PostgreSQL"
-              + " fsync on, processor batch size 10,000 and 1,000 events per read (service defaults), sequencer stopped, after"
-              + " a warm-up replay of the same events; "
+              + " fsync on, processor batch size 20,000 and 1,000 events per read (service defaults),"
+              + " sequencer stopped, after "
+              + warmUps
+              + " unmeasured replays of the same events and a checkpoint; "
               + String.format(Locale.ROOT, "%,d", events)
               + " events ("
               + BATCHES
@@ -292,6 +330,7 @@ public final class ReplayBenchmark {
         sequencerLag.addTo(sheet);
       }
       sheet.context("generateSeconds", generateSeconds);
+      sheet.context("warmUpReplays", warmUps);
       sheet.context("loadAverageBefore", loadBefore);
       sheet.context("loadAverageAfter", FigureSheet.loadAverage());
       sheet.context("seconds", (System.nanoTime() - started) / 1e9);

@@ -88,10 +88,11 @@ public final class ChainingEventStorageEngine extends JdbcEventStorageEngine {
 
   /**
    * How many stored events a stream that is behind may read ahead of its consumer, in batches of
-   * the fetch size: one processor batch of the projections (10,000 by default), so that the next
-   * one is waiting when a processor has committed the last ({@link ReadAheadEvents}).
+   * the fetch size: one processor batch of the projections (20,000 by default), so that the next
+   * one is waiting when a processor has committed the last ({@link ReadAheadEvents}). Memory: some
+   * 20 MB of stored events per stream that is behind.
    */
-  static final int READ_AHEAD_EVENTS = 10_000;
+  static final int READ_AHEAD_EVENTS = 20_000;
 
   private ChainingEventStorageEngine(
       Builder builder,

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Inserts many rows into one table, in the current transaction: with {@code COPY ... FROM STDIN} on
  * PostgreSQL, as a batched {@code INSERT} elsewhere (H2, the embedded default).
  *
- * <p>Why: the projections write their rows once per processor batch (up to 10,000 events), and in a
+ * <p>Why: the projections write their rows once per processor batch (up to 20,000 events), and in a
  * replay the multi-row inserts of account movements and holding blocks were the largest part of
  * PostgreSQL's time: the driver encoded every value as a bound parameter, and the server parsed and
  * planned a statement of up to 128 rows of them again and again (docs/performance.md). COPY sends

@@ -32,10 +32,10 @@ import org.axonframework.eventhandling.TrackingToken;
  * processor that keeps up gets batches that show nothing more waiting, and nothing is read ahead
  * for it.
  *
- * <p>Why more than one batch: Axon's tracking processor takes a processor batch of up to 10,000
+ * <p>Why more than one batch: Axon's tracking processor takes a processor batch of up to 20,000
  * events from the stream before it handles any, and then takes nothing until it has handled and
- * committed them all. With one batch of 1,000 read ahead, it waited for each of the next nine reads
- * in turn while its database connection sat idle: 8% of the projection thread's time in a replay
+ * committed them all. With one batch of 1,000 read ahead, it waited for each of the next reads in
+ * turn while its database connection sat idle: 8% of the projection thread's time in a replay
  * (docs/performance.md). Reading on while the processor handles and commits lets the whole next
  * processor batch be waiting for it. The price is memory: up to {@code depth} batches of stored
  * events per stream that is behind.

@@ -39,7 +39,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>Why: a replay handles every movement the ledger ever recorded, and writing each event's rows
  * as it came cost seven round trips to the database per transfer. Now a processor batch (up to
- * 10,000 events in the service) costs one statement or COPY per table, a few more where it changes
+ * 20,000 events in the service) costs one statement or COPY per table, a few more where it changes
  * more than 512 batches or blocks. The processor's unit of work already makes its events one
  * transaction, so deferring the writes to its prepare-commit step changes nothing a reader can see:
  * the rows appear together with the token, or not at all.
