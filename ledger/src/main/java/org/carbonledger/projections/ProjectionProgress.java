@@ -6,11 +6,15 @@ import javax.sql.DataSource;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.carbonledger.store.DatabaseKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,12 +34,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * its in-memory token past the lost batches, each batch checks that the stored position has not
  * fallen behind the last one this node saw committed, and fails if it has: the processor then
  * retries from the token the database kept.
+ *
+ * <p>On PostgreSQL it also suspends the secondary indexes of the append-only tables while a replay
+ * rebuilds them ({@link SuspendedIndexes}, ADR 0015): its reset drops them, and once the processor
+ * batch in which the replay catches up with the events that were there at the reset has committed,
+ * the processor thread builds them again before it takes the next batch. It handles every event, so
+ * it sees that batch whichever events it holds.
  */
 @ProcessingGroup(Projections.PROCESSING_GROUP)
 public final class ProjectionProgress {
 
   /** The position before any event has been handled. */
   public static final long NOTHING = -1;
+
+  private static final Logger log = LoggerFactory.getLogger(ProjectionProgress.class);
 
   private static final String PENDING = ProjectionProgress.class.getName() + ".pending";
 
@@ -50,33 +62,99 @@ public final class ProjectionProgress {
    */
   private volatile long committed = NOTHING;
 
+  /** {@link #suspendedUntil} when this node does not know whether any index is suspended. */
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
+  /** {@link #suspendedUntil} when no index is suspended. */
+  private static final long NONE = Long.MAX_VALUE;
+
+  /**
+   * The position at which the suspended indexes are to be built again, as far as this node knows:
+   * {@link #NONE}, or {@link #UNKNOWN} at start and after a batch of a replay that another node may
+   * have begun; then the table of suspended indexes says.
+   */
+  private volatile long suspendedUntil = UNKNOWN;
+
   public ProjectionProgress(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.database = new DatabaseKind(dataSource::getConnection);
   }
 
   @EventHandler(payloadType = Object.class)
-  public void on(EventMessage<?> event, TrackingToken token) {
+  public void on(EventMessage<?> event, TrackingToken token, ReplayStatus replay) {
     long position = Projections.position(token);
     // Every event passes here, so the projections can tell each event's own position.
     Projections.observe(token, jdbc);
     if (!CurrentUnitOfWork.isStarted()) {
       record(position);
       committed = Math.max(committed, position);
+      buildIndexesIfCaughtUp(position, replay.isReplay());
       return;
     }
     UnitOfWork<?> unit = CurrentUnitOfWork.get();
-    long[] highest =
+    Batch batch =
         unit.getOrComputeResource(
             PENDING,
             key -> {
               commitAsynchronously();
-              long[] pending = {NOTHING};
-              unit.onPrepareCommit(u -> record(pending[0]));
-              unit.afterCommit(u -> committed = Math.max(committed, pending[0]));
+              Batch pending = new Batch();
+              unit.onPrepareCommit(u -> record(pending.highest));
+              unit.afterCommit(
+                  u -> {
+                    committed = Math.max(committed, pending.highest);
+                    buildIndexesIfCaughtUp(pending.highest, pending.replayed);
+                  });
               return pending;
             });
-    highest[0] = Math.max(highest[0], position);
+    batch.highest = Math.max(batch.highest, position);
+    batch.replayed |= replay.isReplay();
+  }
+
+  /** What this node learns of a processor batch as it handles the batch's events. */
+  private static final class Batch {
+    long highest = NOTHING;
+    boolean replayed;
+  }
+
+  /**
+   * After a batch up to {@code position} has committed: builds the suspended indexes again if the
+   * projections have caught up with the position they had reached at the reset.
+   *
+   * <p>Why after the commit, each statement on its own: a build is not part of any batch's rows,
+   * and on a large ledger it takes a while (an index over ten million movements, tens of seconds),
+   * which inside the batch's transaction could outlast the processor's claim on its token and roll
+   * the batch back, build and all, again and again. A build that fails is logged and tried again
+   * after the next batch; until then queries that would use the index are slower, not wrong.
+   *
+   * <p>Why a position and not the end of the replay: Axon counts events as replayed until one
+   * arrives that was not there at the reset, which on a quiet ledger may be long after the rebuild.
+   *
+   * @param replayed whether the batch was part of a replay
+   */
+  private void buildIndexesIfCaughtUp(long position, boolean replayed) {
+    if (!database.isPostgres()) {
+      return;
+    }
+    long until = suspendedUntil;
+    if (replayed && until == NONE) {
+      // Another node that held the processor before this one may have begun the replay and
+      // suspended the indexes: the table says, not what this node remembers.
+      until = UNKNOWN;
+    }
+    if (until != UNKNOWN && position < until) {
+      return;
+    }
+    try {
+      SuspendedIndexes.Restored restored = SuspendedIndexes.restore(jdbc, position);
+      if (restored.built() > 0) {
+        log.info("built {} projection indexes again after the replay", restored.built());
+      }
+      suspendedUntil = restored.pendingUntil().orElse(NONE);
+    } catch (DataAccessException e) {
+      suspendedUntil = UNKNOWN;
+      log.warn(
+          "could not build the projections' suspended indexes; trying after the next batch", e);
+    }
   }
 
   /**
@@ -153,6 +231,12 @@ public final class ProjectionProgress {
   public void reset() {
     // Forgotten first, so that the deleted row never looks like a lost commit.
     committed = NOTHING;
+    if (database.isPostgres()) {
+      // How far the replay must go before the indexes are built again: as far as the projections
+      // had got, which is where Axon's replay ends too.
+      SuspendedIndexes.suspend(jdbc, SuspendedIndexes.APPEND_ONLY_TABLES, position());
+      suspendedUntil = UNKNOWN;
+    }
     jdbc.update("DELETE FROM projection_position");
   }
 
