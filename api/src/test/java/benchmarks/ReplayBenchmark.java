@@ -759,7 +759,12 @@ public final class ReplayBenchmark {
     while (progress.position() < head) {
       Thread.sleep(25);
     }
+    long deadline = System.nanoTime() + 120_000_000_000L;
     while (single(url, postgres, "SELECT count(*) FROM projection_suspended_index") > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "the replay reached the head, but its suspended indexes were not built in 120 s");
+      }
       Thread.sleep(10);
     }
   }

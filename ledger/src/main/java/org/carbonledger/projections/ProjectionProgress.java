@@ -6,7 +6,6 @@ import javax.sql.DataSource;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -36,10 +35,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * retries from the token the database kept.
  *
  * <p>On PostgreSQL it also suspends the secondary indexes of the append-only tables while a replay
- * rebuilds them ({@link SuspendedIndexes}, ADR 0015): its reset drops them, and once the processor
- * batch in which the replay catches up with the events that were there at the reset has committed,
- * the processor thread builds them again before it takes the next batch. It handles every event, so
- * it sees that batch whichever events it holds.
+ * rebuilds them ({@link SuspendedIndexes}, ADR 0015): its reset drops them, and once a processor
+ * batch that reaches the position the projections had at the reset has committed, the processor
+ * thread builds them again before it takes the next batch. It handles every event, so it sees that
+ * batch whichever events it holds.
  */
 @ProcessingGroup(Projections.PROCESSING_GROUP)
 public final class ProjectionProgress {
@@ -62,18 +61,8 @@ public final class ProjectionProgress {
    */
   private volatile long committed = NOTHING;
 
-  /** {@link #suspendedUntil} when this node does not know whether any index is suspended. */
-  private static final long UNKNOWN = Long.MIN_VALUE;
-
-  /** {@link #suspendedUntil} when no index is suspended. */
-  private static final long NONE = Long.MAX_VALUE;
-
-  /**
-   * The position at which the suspended indexes are to be built again, as far as this node knows:
-   * {@link #NONE}, or {@link #UNKNOWN} at start and after a batch of a replay that another node may
-   * have begun; then the table of suspended indexes says.
-   */
-  private volatile long suspendedUntil = UNKNOWN;
+  /** What {@link #record} answers when no index is suspended, or the database has none. */
+  private static final long NO_INDEX_SUSPENDED = Long.MAX_VALUE;
 
   public ProjectionProgress(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
@@ -81,14 +70,16 @@ public final class ProjectionProgress {
   }
 
   @EventHandler(payloadType = Object.class)
-  public void on(EventMessage<?> event, TrackingToken token, ReplayStatus replay) {
+  public void on(EventMessage<?> event, TrackingToken token) {
     long position = Projections.position(token);
     // Every event passes here, so the projections can tell each event's own position.
     Projections.observe(token, jdbc);
     if (!CurrentUnitOfWork.isStarted()) {
-      record(position);
+      long rebuildAt = record(position);
       committed = Math.max(committed, position);
-      buildIndexesIfCaughtUp(position, replay.isReplay());
+      if (position >= rebuildAt) {
+        buildSuspendedIndexes(position);
+      }
       return;
     }
     UnitOfWork<?> unit = CurrentUnitOfWork.get();
@@ -98,62 +89,53 @@ public final class ProjectionProgress {
             key -> {
               commitAsynchronously();
               Batch pending = new Batch();
-              unit.onPrepareCommit(u -> record(pending.highest));
+              unit.onPrepareCommit(u -> pending.rebuildAt = record(pending.highest));
               unit.afterCommit(
                   u -> {
                     committed = Math.max(committed, pending.highest);
-                    buildIndexesIfCaughtUp(pending.highest, pending.replayed);
+                    if (pending.highest >= pending.rebuildAt) {
+                      buildSuspendedIndexes(pending.highest);
+                    }
                   });
               return pending;
             });
     batch.highest = Math.max(batch.highest, position);
-    batch.replayed |= replay.isReplay();
   }
 
-  /** What this node learns of a processor batch as it handles the batch's events. */
+  /** A processor batch: its highest position, and where suspended indexes are to be built. */
   private static final class Batch {
     long highest = NOTHING;
-    boolean replayed;
+    long rebuildAt = NO_INDEX_SUSPENDED;
   }
 
   /**
-   * After a batch up to {@code position} has committed: builds the suspended indexes again if the
-   * projections have caught up with the position they had reached at the reset.
+   * Builds the indexes a replay suspended (ADR 0015) if the projections have caught up with the
+   * position they had reached at the reset. The processor thread does so after a batch that reached
+   * it has committed, and the service asks every few seconds, for a ledger that went quiet or a
+   * build that failed. Does nothing but on PostgreSQL, or when nothing is suspended.
    *
    * <p>Why after the commit, each statement on its own: a build is not part of any batch's rows,
-   * and on a large ledger it takes a while (an index over ten million movements, tens of seconds),
-   * which inside the batch's transaction could outlast the processor's claim on its token and roll
-   * the batch back, build and all, again and again. A build that fails is logged and tried again
-   * after the next batch; until then queries that would use the index are slower, not wrong.
+   * and on a large ledger it takes a while (an index over ten million movements, tens of seconds).
+   * A build that fails is logged and tried again at the next batch or check; until then queries
+   * that would use the index are slower, not wrong.
    *
    * <p>Why a position and not the end of the replay: Axon counts events as replayed until one
    * arrives that was not there at the reset, which on a quiet ledger may be long after the rebuild.
-   *
-   * @param replayed whether the batch was part of a replay
    */
-  private void buildIndexesIfCaughtUp(long position, boolean replayed) {
-    if (!database.isPostgres()) {
-      return;
+  public void buildSuspendedIndexes() {
+    if (database.isPostgres()) {
+      buildSuspendedIndexes(position());
     }
-    long until = suspendedUntil;
-    if (replayed && until == NONE) {
-      // Another node that held the processor before this one may have begun the replay and
-      // suspended the indexes: the table says, not what this node remembers.
-      until = UNKNOWN;
-    }
-    if (until != UNKNOWN && position < until) {
-      return;
-    }
+  }
+
+  private void buildSuspendedIndexes(long position) {
     try {
-      SuspendedIndexes.Restored restored = SuspendedIndexes.restore(jdbc, position);
-      if (restored.built() > 0) {
-        log.info("built {} projection indexes again after the replay", restored.built());
+      int built = SuspendedIndexes.restore(jdbc, position).built();
+      if (built > 0) {
+        log.info("built {} projection indexes again after the replay", built);
       }
-      suspendedUntil = restored.pendingUntil().orElse(NONE);
     } catch (DataAccessException e) {
-      suspendedUntil = UNKNOWN;
-      log.warn(
-          "could not build the projections' suspended indexes; trying after the next batch", e);
+      log.warn("could not build the projections' suspended indexes; trying again later", e);
     }
   }
 
@@ -175,23 +157,35 @@ public final class ProjectionProgress {
   }
 
   /**
-   * Moves the stored position forward to {@code position}.
+   * Moves the stored position forward to {@code position}, and says where the indexes a replay
+   * suspended are to be built again. On PostgreSQL the one statement that moves the position also
+   * reads that, so that every batch learns it, whichever node suspended them, for next to nothing.
    *
+   * @return the lowest position at which a suspended index is to be built, or {@link
+   *     #NO_INDEX_SUSPENDED}
    * @throws IllegalStateException if the stored position is behind the last one this node saw
    *     committed: the database lost asynchronous commits (it restarted), and the batch must fail
    *     so that the processor projects the lost events again from the token the database kept
    */
-  private void record(long position) {
-    int updated =
-        jdbc.update(
-            "UPDATE projection_position SET last_position = ?"
-                + " WHERE processor_name = ? AND last_position < ? AND last_position >= ?",
-            position,
-            Projections.PROCESSING_GROUP,
-            position,
-            committed);
-    if (updated == 1) {
-      return;
+  private long record(long position) {
+    String move =
+        "UPDATE projection_position SET last_position = ?"
+            + " WHERE processor_name = ? AND last_position < ? AND last_position >= ?";
+    Object[] arguments = {position, Projections.PROCESSING_GROUP, position, committed};
+    if (database.isPostgres()) {
+      List<Long> moved =
+          jdbc.query(
+              move + " RETURNING (SELECT min(rebuild_to) FROM projection_suspended_index)",
+              (row, number) -> {
+                long rebuildAt = row.getLong(1);
+                return row.wasNull() ? NO_INDEX_SUSPENDED : rebuildAt;
+              },
+              arguments);
+      if (!moved.isEmpty()) {
+        return moved.get(0);
+      }
+    } else if (jdbc.update(move, arguments) == 1) {
+      return NO_INDEX_SUSPENDED;
     }
     long stored = position();
     // Checked before the row is created: a lost commit can take the row itself with it (NOTHING is
@@ -214,6 +208,12 @@ public final class ProjectionProgress {
           Projections.PROCESSING_GROUP,
           position);
     }
+    if (!database.isPostgres()) {
+      return NO_INDEX_SUSPENDED;
+    }
+    Long rebuildAt =
+        jdbc.queryForObject("SELECT min(rebuild_to) FROM projection_suspended_index", Long.class);
+    return rebuildAt == null ? NO_INDEX_SUSPENDED : rebuildAt;
   }
 
   /**
@@ -235,7 +235,6 @@ public final class ProjectionProgress {
       // How far the replay must go before the indexes are built again: as far as the projections
       // had got, which is where Axon's replay ends too.
       SuspendedIndexes.suspend(jdbc, SuspendedIndexes.APPEND_ONLY_TABLES, position());
-      suspendedUntil = UNKNOWN;
     }
     jdbc.update("DELETE FROM projection_position");
   }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -74,7 +75,10 @@ public final class SuspendedIndexes {
         jdbc.update(
             "INSERT INTO projection_suspended_index"
                 + " (index_name, table_name, definition, rebuild_to) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (index_name) DO NOTHING",
+                // A record left by a build that was interrupted before it was deleted: the index
+                // is there again, and its definition now is the one to keep.
+                + " ON CONFLICT (index_name) DO UPDATE SET table_name = excluded.table_name,"
+                + " definition = excluded.definition",
             name,
             index.get("table_name"),
             index.get("definition"),
@@ -90,14 +94,16 @@ public final class SuspendedIndexes {
    * What {@link #restore} did.
    *
    * @param built how many indexes it built
+   * @param failed how many builds failed; their records stay, for the next restore
    * @param pendingUntil the lowest position a record still waits for; empty if none is left
    */
-  public record Restored(int built, OptionalLong pendingUntil) {}
+  public record Restored(int built, int failed, OptionalLong pendingUntil) {}
 
   /**
    * Builds every recorded index whose replay has caught up at {@code position} and is not there,
    * and forgets those records. A record whose table is gone (dropped or renamed by hand) is
-   * forgotten with a warning: building it would fail again and again.
+   * forgotten with a warning: building it would fail again and again. A build that fails is logged
+   * and its record kept, and the others are still built.
    *
    * <p>Precondition: PostgreSQL, with {@code projection_suspended_index} (migration V7).
    *
@@ -111,6 +117,7 @@ public final class SuspendedIndexes {
                 + " to_regclass(table_name) IS NOT NULL AS table_present"
                 + " FROM projection_suspended_index ORDER BY index_name");
     int built = 0;
+    int failed = 0;
     long pending = Long.MAX_VALUE;
     for (Map<String, Object> index : suspended) {
       long rebuildTo = ((Number) index.get("rebuild_to")).longValue();
@@ -124,14 +131,23 @@ public final class SuspendedIndexes {
             index.get("index_name"),
             index.get("table_name"));
       } else if (!Boolean.TRUE.equals(index.get("present"))) {
-        // The statement is PostgreSQL's own description of an index it had, recorded by suspend.
-        jdbc.execute((String) index.get("definition"));
-        built++;
+        try {
+          // The statement is PostgreSQL's own description of an index it had, recorded by
+          // suspend; IF NOT EXISTS, since another node may build the same index at the same time.
+          jdbc.execute(
+              ((String) index.get("definition"))
+                  .replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
+          built++;
+        } catch (DataAccessException e) {
+          log.warn("could not build index {} again; trying later", index.get("index_name"), e);
+          failed++;
+          continue;
+        }
       }
       jdbc.update(
           "DELETE FROM projection_suspended_index WHERE index_name = ?", index.get("index_name"));
     }
     return new Restored(
-        built, pending == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(pending));
+        built, failed, pending == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(pending));
   }
 }

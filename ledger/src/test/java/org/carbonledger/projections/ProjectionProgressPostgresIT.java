@@ -7,7 +7,6 @@ import javax.sql.DataSource;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
@@ -36,8 +35,8 @@ class ProjectionProgressPostgresIT {
     String[] setting = new String[1];
     batch(
         () -> {
-          progress.on(EVENT, new GlobalSequenceTrackingToken(4), ReplayStatus.REGULAR);
-          progress.on(EVENT, new GlobalSequenceTrackingToken(5), ReplayStatus.REGULAR);
+          progress.on(EVENT, new GlobalSequenceTrackingToken(4));
+          progress.on(EVENT, new GlobalSequenceTrackingToken(5));
           setting[0] = jdbc.queryForObject("SHOW synchronous_commit", String.class);
         });
 
@@ -50,63 +49,53 @@ class ProjectionProgressPostgresIT {
 
   @Test
   void aStoredPositionBehindACommittedOneFailsTheBatchUntilItIsProjectedAgain() {
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
     // What a database that restarted and lost the batches after position 4 leaves behind (their
     // processor token went with them).
     jdbc.update("UPDATE projection_position SET last_position = 4");
     assertThat(progress.behindWhatCommitted()).isTrue();
 
-    assertThatThrownBy(
-            () ->
-                batch(
-                    () ->
-                        progress.on(
-                            EVENT, new GlobalSequenceTrackingToken(12), ReplayStatus.REGULAR)))
+    assertThatThrownBy(() -> batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(12))))
         .hasMessageContaining("stored projection position 4 is behind 10");
     assertThat(progress.position()).isEqualTo(4);
 
     // The processor retries from its stored token, after position 4.
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(7), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(7)));
     assertThat(progress.position()).isEqualTo(7);
   }
 
   @Test
   void aLostPositionRowFailsTheBatchLikeALostPosition() {
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
     // What a database that lost every batch since the projections started leaves behind.
     jdbc.update("DELETE FROM projection_position");
     assertThat(progress.behindWhatCommitted()).isTrue();
 
-    assertThatThrownBy(
-            () ->
-                batch(
-                    () ->
-                        progress.on(
-                            EVENT, new GlobalSequenceTrackingToken(12), ReplayStatus.REGULAR)))
+    assertThatThrownBy(() -> batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(12))))
         .hasMessageContaining("stored projection position -1 is behind 10");
 
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0)));
     assertThat(progress.position()).isZero();
     assertThat(progress.behindWhatCommitted()).isFalse();
   }
 
   @Test
   void aResetIsNotMistakenForALostCommit() {
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
 
     progress.reset();
 
     assertThat(progress.behindWhatCommitted()).isFalse();
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(0)));
     assertThat(progress.position()).isZero();
   }
 
   @Test
   void aStoredPositionAheadOfTheOneCommittedHereIsAnotherNodesProgress() {
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(10)));
     jdbc.update("UPDATE projection_position SET last_position = 20");
 
-    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(25), ReplayStatus.REGULAR));
+    batch(() -> progress.on(EVENT, new GlobalSequenceTrackingToken(25)));
 
     assertThat(progress.position()).isEqualTo(25);
   }

@@ -1,14 +1,15 @@
 package org.carbonledger.projections;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import javax.sql.DataSource;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.ReplayStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -99,15 +100,45 @@ class SuspendedIndexesPostgresIT {
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     List<String> definitions = definitions(jdbc);
     ProjectionProgress progress = new ProjectionProgress(dataSource);
-    progress.on(event(), new GlobalSequenceTrackingToken(7), ReplayStatus.REGULAR);
+    progress.on(event(), new GlobalSequenceTrackingToken(7));
 
     progress.reset();
     assertThat(indexes(jdbc)).doesNotContainAnyElementsOf(SECONDARY);
-    progress.on(event(), new GlobalSequenceTrackingToken(6), ReplayStatus.REPLAY);
+    progress.on(event(), new GlobalSequenceTrackingToken(6));
     assertThat(indexes(jdbc)).as("at 6 of 7").doesNotContainAnyElementsOf(SECONDARY);
-    progress.on(event(), new GlobalSequenceTrackingToken(7), ReplayStatus.REPLAY);
+    progress.on(event(), new GlobalSequenceTrackingToken(7));
 
     assertThat(definitions(jdbc)).isEqualTo(definitions);
+    assertThat(count(jdbc)).isZero();
+  }
+
+  @Test
+  void aBuildThatFailsKeepsItsRecordAndIsTriedAgainByTheServicesCheck() {
+    DataSource dataSource = ProjectionHarness.migratedSchema("suspend_retry");
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    ProjectionProgress progress = new ProjectionProgress(dataSource);
+    progress.on(event(), new GlobalSequenceTrackingToken(2));
+    progress.reset();
+    // A definition that cannot be built, as a full disk or a timeout would make one fail.
+    jdbc.update(
+        "INSERT INTO projection_suspended_index (index_name, table_name, definition, rebuild_to)"
+            + " SELECT s || '.late_index', s || '.account_movement',"
+            + " 'CREATE INDEX late_index ON ' || s || '.account_movement (no_such_column)', 2"
+            + " FROM current_schema() s");
+
+    progress.on(event(), new GlobalSequenceTrackingToken(2));
+
+    assertThat(indexes(jdbc)).as("the others are built").containsAll(SECONDARY);
+    assertThat(jdbc.queryForList("SELECT index_name FROM projection_suspended_index", String.class))
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .endsWith(".late_index");
+
+    jdbc.update(
+        "UPDATE projection_suspended_index"
+            + " SET definition = replace(definition, 'no_such_column', 'quantity')");
+    progress.buildSuspendedIndexes();
+
+    assertThat(indexes(jdbc)).contains("late_index");
     assertThat(count(jdbc)).isZero();
   }
 
@@ -118,20 +149,19 @@ class SuspendedIndexesPostgresIT {
     List<String> definitions = definitions(jdbc);
     ProjectionProgress first = new ProjectionProgress(dataSource);
     ProjectionProgress second = new ProjectionProgress(dataSource);
-    first.on(event(), new GlobalSequenceTrackingToken(3), ReplayStatus.REGULAR);
+    first.on(event(), new GlobalSequenceTrackingToken(3));
     // The second node held the processor for a while and learned that nothing was suspended.
-    second.on(event(), new GlobalSequenceTrackingToken(4), ReplayStatus.REGULAR);
+    second.on(event(), new GlobalSequenceTrackingToken(4));
     assertThat(count(jdbc)).isZero();
 
     first.reset();
     // The second node's first batch after the reset fails, as for a database that lost commits
     // (ProjectionProgress#record), and its processor retries the batch.
-    assertThatThrownBy(
-            () -> second.on(event(), new GlobalSequenceTrackingToken(1), ReplayStatus.REPLAY))
+    assertThatThrownBy(() -> second.on(event(), new GlobalSequenceTrackingToken(1)))
         .isInstanceOf(IllegalStateException.class);
-    second.on(event(), new GlobalSequenceTrackingToken(1), ReplayStatus.REPLAY);
+    second.on(event(), new GlobalSequenceTrackingToken(1));
     assertThat(count(jdbc)).as("at 1 of 4").isEqualTo(SECONDARY.size());
-    second.on(event(), new GlobalSequenceTrackingToken(4), ReplayStatus.REPLAY);
+    second.on(event(), new GlobalSequenceTrackingToken(4));
 
     assertThat(definitions(jdbc)).isEqualTo(definitions);
     assertThat(count(jdbc)).isZero();

@@ -115,6 +115,11 @@ class ProjectionConfiguration {
   }
 
   @Bean
+  SuspendedIndexBuilds suspendedIndexBuilds(ProjectionProgress progress) {
+    return new SuspendedIndexBuilds(progress);
+  }
+
+  @Bean
   ReadYourWrites readYourWrites(
       EventProcessingConfiguration processing, ProjectionProgress progress) {
     return new ReadYourWrites(processing, progress);
