@@ -723,9 +723,13 @@ public final class ReplayBenchmark {
   }
 
   private static long single(Statement sql, String query) throws Exception {
+    return single(sql, query, Long.class);
+  }
+
+  private static <T> T single(Statement sql, String query, Class<T> type) throws Exception {
     try (ResultSet row = sql.executeQuery(query)) {
       row.next();
-      return row.getLong(1);
+      return row.getObject(1, type);
     }
   }
 
@@ -775,14 +779,13 @@ public final class ReplayBenchmark {
   private static String indexes(String url, TestPostgres postgres) throws Exception {
     try (Connection connection =
             DriverManager.getConnection(url, postgres.user(), postgres.password());
-        Statement sql = connection.createStatement();
-        ResultSet rows =
-            sql.executeQuery(
-                "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
-                    + " WHERE schemaname = current_schema()"
-                    + " AND tablename IN ('account_movement', 'retirement_register')")) {
-      rows.next();
-      return rows.getString(1);
+        Statement sql = connection.createStatement()) {
+      return single(
+          sql,
+          "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
+              + " WHERE schemaname = current_schema()"
+              + " AND tablename IN ('account_movement', 'retirement_register')",
+          String.class);
     }
   }
 

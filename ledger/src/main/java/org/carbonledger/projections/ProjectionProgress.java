@@ -112,7 +112,7 @@ public final class ProjectionProgress {
    * Builds the indexes a replay suspended (ADR 0015) if the projections have caught up with the
    * position they had reached at the reset. The processor thread does so after a batch that reached
    * it has committed, and the service asks every few seconds, for a ledger that went quiet or a
-   * build that failed. Does nothing but on PostgreSQL, or when nothing is suspended.
+   * build that failed. Does nothing except on PostgreSQL, or when nothing is suspended.
    *
    * <p>Why after the commit, each statement on its own: a build is not part of any batch's rows,
    * and on a large ledger it takes a while (an index over ten million movements, tens of seconds).
