@@ -150,7 +150,7 @@ class SuspendedIndexesPostgresIT {
     ProjectionProgress first = new ProjectionProgress(dataSource);
     ProjectionProgress second = new ProjectionProgress(dataSource);
     first.on(event(), new GlobalSequenceTrackingToken(3));
-    // The second node held the processor for a while and learned that nothing was suspended.
+    // The second node held the processor for a while, and saw its own batches commit.
     second.on(event(), new GlobalSequenceTrackingToken(4));
     assertThat(count(jdbc)).isZero();
 
