@@ -299,6 +299,9 @@ final class RegistryHttp {
     String organiser = account("ORGANISER");
     String projectId = approvedProject(methodologyId, source);
     String batchId = batch(projectId, 100, source);
+    // Reads that name no minPosition do not wait for the projections: a test that reads the
+    // scene's accounts or batch straight away would otherwise race them (one did, in CI).
+    awaitProjections();
     return new Scene(
         methodologyId,
         projectId,
@@ -351,6 +354,11 @@ final class RegistryHttp {
     return count == null ? 0 : count;
   }
 
+  /** Waits until the projections have handled every event written so far (read-your-writes). */
+  void awaitProjections() throws Exception {
+    read(OPERATOR, "/api/v1/supply?minPosition=" + latestPosition());
+  }
+
   /** The highest position written so far; reads with it as minPosition see every write before. */
   long latestPosition() {
     return count("SELECT coalesce(max(global_index), 0) FROM domain_event_entry");
@@ -376,7 +384,7 @@ final class RegistryHttp {
    * event written so far.
    */
   String snapshot() throws Exception {
-    read(OPERATOR, "/api/v1/supply?minPosition=" + latestPosition());
+    awaitProjections();
     StringBuilder snapshot = new StringBuilder(state());
     for (String table : PROJECTIONS) {
       snapshot
