@@ -50,6 +50,9 @@ public final class ProjectionProgress {
 
   private static final String PENDING = ProjectionProgress.class.getName() + ".pending";
 
+  /** What {@link #record} answers when no index is suspended, or the database has none. */
+  private static final long NO_INDEX_SUSPENDED = Long.MAX_VALUE;
+
   private final JdbcTemplate jdbc;
 
   private final DatabaseKind database;
@@ -60,9 +63,6 @@ public final class ProjectionProgress {
    * (another node held the processor meanwhile), never lower.
    */
   private volatile long committed = NOTHING;
-
-  /** What {@link #record} answers when no index is suspended, or the database has none. */
-  private static final long NO_INDEX_SUSPENDED = Long.MAX_VALUE;
 
   public ProjectionProgress(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
@@ -130,7 +130,7 @@ public final class ProjectionProgress {
 
   private void buildSuspendedIndexes(long position) {
     try {
-      int built = SuspendedIndexes.restore(jdbc, position).built();
+      int built = SuspendedIndexes.restore(jdbc, position);
       if (built > 0) {
         log.info("built {} projection indexes again after the replay", built);
       }

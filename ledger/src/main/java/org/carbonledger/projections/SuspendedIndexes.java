@@ -2,7 +2,6 @@ package org.carbonledger.projections;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -91,15 +90,6 @@ public final class SuspendedIndexes {
   }
 
   /**
-   * What {@link #restore} did.
-   *
-   * @param built how many indexes it built
-   * @param failed how many builds failed; their records stay, for the next restore
-   * @param pendingUntil the lowest position a record still waits for; empty if none is left
-   */
-  public record Restored(int built, int failed, OptionalLong pendingUntil) {}
-
-  /**
    * Builds every recorded index whose replay has caught up at {@code position} and is not there,
    * and forgets those records. A record whose table is gone (dropped or renamed by hand) is
    * forgotten with a warning: building it would fail again and again. A build that fails is logged
@@ -108,23 +98,18 @@ public final class SuspendedIndexes {
    * <p>Precondition: PostgreSQL, with {@code projection_suspended_index} (migration V7).
    *
    * @param position the highest position the projections have committed
+   * @return how many indexes it built
    */
-  public static Restored restore(JdbcTemplate jdbc, long position) {
+  public static int restore(JdbcTemplate jdbc, long position) {
     List<Map<String, Object>> suspended =
         jdbc.queryForList(
-            "SELECT index_name, table_name, definition, rebuild_to,"
+            "SELECT index_name, table_name, definition,"
                 + " to_regclass(index_name) IS NOT NULL AS present,"
                 + " to_regclass(table_name) IS NOT NULL AS table_present"
-                + " FROM projection_suspended_index ORDER BY index_name");
+                + " FROM projection_suspended_index WHERE rebuild_to <= ? ORDER BY index_name",
+            position);
     int built = 0;
-    int failed = 0;
-    long pending = Long.MAX_VALUE;
     for (Map<String, Object> index : suspended) {
-      long rebuildTo = ((Number) index.get("rebuild_to")).longValue();
-      if (rebuildTo > position) {
-        pending = Math.min(pending, rebuildTo);
-        continue;
-      }
       if (!Boolean.TRUE.equals(index.get("table_present"))) {
         log.warn(
             "not building index {} again: its table {} is gone",
@@ -140,14 +125,12 @@ public final class SuspendedIndexes {
           built++;
         } catch (DataAccessException e) {
           log.warn("could not build index {} again; trying later", index.get("index_name"), e);
-          failed++;
           continue;
         }
       }
       jdbc.update(
           "DELETE FROM projection_suspended_index WHERE index_name = ?", index.get("index_name"));
     }
-    return new Restored(
-        built, failed, pending == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(pending));
+    return built;
   }
 }
